@@ -103,8 +103,9 @@ def read_xlsx(source: Source, report: ImportReport, limits: Limits) -> pd.DataFr
 
     try:
         check_zip_infos(zipfile.ZipFile(io.BytesIO(source.data)).infolist(), source.name, limits)
+        # data_only=False: a post typed as "=…" is kept as typed, not as a missing value
         workbook = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True,
-                                          data_only=True)
+                                          data_only=False)
     except zipfile.BadZipFile:
         raise ImportFormatError("not a readable .xlsx workbook (is it an old .xls? save it as "
                                 ".xlsx or CSV)", file=source.name) from None

@@ -73,6 +73,11 @@ class Workspace:
         try:
             self.engine = _engine(self.url)
             self._migrate()
+        except ImportError as exc:
+            raise WorkspaceError(
+                f"cannot open the workspace {self.display_url}: its database driver is not "
+                f"installed ({exc.name}). For PostgreSQL run: pip install 'coi[postgres]'."
+            ) from None
         except SQLAlchemyError as exc:
             raise WorkspaceError(
                 f"cannot open the workspace {self.display_url}: {exc.__class__.__name__}: "
