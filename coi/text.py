@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 
 import nh3
 
@@ -29,11 +28,27 @@ _VOID_TAGS = {"br", "img", "hr", "input", "meta", "link", "source", "wbr", "col"
               "embed", "param", "track"}
 
 
-class _TextExtractor(HTMLParser):
-    """Collects text, turning blocks into paragraphs and quotes into '> ' lines."""
+_TOKEN = re.compile(
+    r"<!--.*?(?:-->|$)|<!\[CDATA\[.*?(?:\]\]>|$)|<[!?][^>]*>"
+    r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    re.DOTALL)
+_ATTRIBUTE = re.compile(
+    r"([a-zA-Z_:][-\w:.]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+)))?")
+
+
+def _attributes(text: str) -> list[tuple[str, str | None]]:
+    return [(name.lower(), html.unescape(a or b or c or "")) for name, a, b, c in
+            _ATTRIBUTE.findall(text)]
+
+
+class _TextExtractor:
+    """Collects text, turning blocks into paragraphs and quotes into '> ' lines.
+
+    A small tokenizer (tags, comments, text) rather than :class:`html.parser.HTMLParser`:
+    forum bodies are short and simple, and this is several times faster on 100,000 posts.
+    """
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.lines: list[tuple[int, str]] = []  # (quote depth, text)
         self.current: list[str] = []
         self.quote_depth = 0
@@ -43,7 +58,7 @@ class _TextExtractor(HTMLParser):
 
     # -- structure -----------------------------------------------------------------------------
     def _flush(self, blank: bool = False) -> None:
-        text = re.sub(r"[ \t\r\f\v\u00a0]+", " ", "".join(self.current)).strip()
+        text = " ".join("".join(self.current).split())
         if text:
             self.lines.append((self.quote_depth, text))
         if blank and self.lines and self.lines[-1][1] != "":
@@ -115,7 +130,27 @@ class _TextExtractor(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self.skip_depth:
-            self.current.append(data)
+            self.current.append(html.unescape(data) if "&" in data else data)
+
+    def feed(self, raw: str) -> None:
+        position = 0
+        for match in _TOKEN.finditer(raw):
+            if match.start() > position:
+                self.handle_data(raw[position:match.start()])
+            position = match.end()
+            name = match.group(2)
+            if name is None:  # comment, doctype, processing instruction
+                continue
+            name = name.lower()
+            if match.group(1):
+                self.handle_endtag(name)
+            else:
+                attributes = match.group(3)
+                self.handle_starttag(name, _attributes(attributes) if "=" in attributes else [])
+                if attributes.rstrip().endswith("/") and name not in _VOID_TAGS:
+                    self.handle_endtag(name)
+        if position < len(raw):
+            self.handle_data(raw[position:])
 
     def text(self) -> str:
         self._flush()
@@ -141,11 +176,7 @@ def html_to_text(raw: str) -> str:
     if not looks_like_html(raw):
         return plain_to_text(html.unescape(raw))
     parser = _TextExtractor()
-    try:
-        parser.feed(raw)
-        parser.close()
-    except (AssertionError, ValueError):  # pathological markup: fall back to tag stripping
-        return plain_to_text(html.unescape(_TAG_HINT.sub(" ", raw)))
+    parser.feed(raw)
     return mark_quote_headers(normalize_signature(parser.text()))
 
 
@@ -187,11 +218,15 @@ def normalize_signature(text: str) -> str:
     return _SIGNATURE_CUT.sub("", text).rstrip()
 
 
+_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
+_BLANK_RUNS = re.compile(r"\n(?:> ?)*\n(?:(?:> ?)*\n)+")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+
+
 def _tidy(text: str) -> str:
-    text = re.sub(r"[ \t\u00a0]+\n", "\n", text)
-    text = re.sub(r"\n(?:> ?)*\n(?:(?:> ?)*\n)+", "\n\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip()
+    text = _TRAILING_SPACE.sub("\n", text)
+    text = _BLANK_RUNS.sub("\n\n", text)
+    return _MANY_NEWLINES.sub("\n\n", text).strip()
 
 
 def own_words(text: str) -> str:

@@ -51,12 +51,19 @@ def _frame(header: list[str], rows: list[list[str]], numbers: list[int], name: s
 
 
 def read_csv(source: Source, report: ImportReport) -> pd.DataFrame:
-    """CSV or TSV with any common encoding; malformed rows are reported and skipped."""
+    """CSV or TSV with any common encoding; malformed rows are reported and skipped.
+
+    Well-formed files take pandas' C parser; a file with a malformed row is re-read with the
+    csv module, which knows each record's row number, so the report can name it.
+    """
     text = decode_text(source.data, source.name, report)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > max(first_line.count(","),
                                                      first_line.count(";")) else (
         ";" if first_line.count(";") > first_line.count(",") else ",")
+    fast = _read_csv_fast(text, delimiter, source.name, report)
+    if fast is not None:
+        return fast
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
@@ -95,6 +102,27 @@ def read_csv(source: Source, report: ImportReport) -> pd.DataFrame:
         numbers.append(record)
     report.records_read = len(rows) + report.skipped
     return _frame(header, rows, numbers, source.name, report)
+
+
+def _read_csv_fast(text: str, delimiter: str, name: str,
+                   report: ImportReport) -> pd.DataFrame | None:
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, on_bad_lines="error", engine="c")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None
+    header = list(frame.columns)
+    if any(str(h).startswith("Unnamed: ") or "." in str(h) and str(h).rsplit(".", 1)[0] in
+           header for h in header):
+        return None  # blank or duplicate header names: the careful reader reports them
+    columns = [normalise_header(h) for h in header]
+    if "" in columns or len(set(columns)) != len(columns):
+        return None
+    frame.columns = columns
+    frame[ROW] = range(2, len(frame) + 2)
+    frame = frame.loc[(frame[columns] != "").any(axis=1)].reset_index(drop=True)
+    report.records_read = len(frame)
+    return frame
 
 
 def read_xlsx(source: Source, report: ImportReport, limits: Limits) -> pd.DataFrame:
