@@ -146,7 +146,7 @@ def parse_mapping(pairs: list[str], option: str) -> dict[str, str]:
 @command("import")
 def _import(args: argparse.Namespace) -> int:
     from coi.importers import import_file, read_roles
-    from coi.privacy import Pseudonymizer
+    from coi.privacy import Pseudonymizer, default_key_file
 
     workspace = open_workspace(args)
     pseudonymizer = None
@@ -170,15 +170,6 @@ def _import(args: argparse.Namespace) -> int:
     if pseudonymizer is not None:
         print(f"pseudonym key: {pseudonymizer.key_file} (keep it apart from shared data)")
     return 0
-
-
-def default_key_file(url: str) -> Path:
-    if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        return path.with_name(path.stem + ".pseudonym-key.json")
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("coi", appauthor=False)) / "pseudonym-key.json"
 
 
 @command("list")

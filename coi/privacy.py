@@ -23,6 +23,17 @@ import pandas as pd
 PREFIX = "Participant"
 
 
+def default_key_file(workspace_url: str) -> Path:
+    """Where a workspace's pseudonym key lives by default: beside its SQLite file, or in the
+    user data directory for a server database. Never inside the database."""
+    if workspace_url.startswith("sqlite:///"):
+        path = Path(workspace_url.removeprefix("sqlite:///"))
+        return path.with_name(path.stem + ".pseudonym-key.json")
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("coi", appauthor=False)) / "pseudonym-key.json"
+
+
 class Pseudonymizer:
     """Replace author names with stable pseudonyms, in the author column and in the text."""
 

@@ -1,0 +1,84 @@
+"""Building pipelines: the evidence part (patterns + structure) and loading trained models."""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from coi.errors import ModelError
+from coi.pipeline import components  # noqa: F401  (registers factories)
+from coi.pipeline.components import SPANS_KEY
+
+DEFAULT_MODEL = "coi-default"
+
+
+def patterns_path() -> Path:
+    """The bundled indicator patterns (spaCy span_ruler JSONL)."""
+    return Path(str(files("coi") / "data" / "patterns" / "indicators.jsonl"))
+
+
+def read_patterns(path: str | Path) -> list[dict[str, object]]:
+    path = Path(path)
+    patterns = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            pattern = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ModelError(f"{path}, line {number}: not JSON ({exc.msg})") from None
+        if "label" not in pattern or "pattern" not in pattern:
+            raise ModelError(f"{path}, line {number}: a pattern needs 'label' and 'pattern'")
+        patterns.append(pattern)
+    return patterns
+
+
+def evidence_pipeline(patterns: str | Path | None = None) -> Language:
+    """A blank English pipeline with the indicator patterns and structural evidence."""
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("span_ruler", name="evidence", config={
+        "spans_key": SPANS_KEY, "phrase_matcher_attr": "NORM", "validate": True,
+        "overwrite": False})
+    ruler.add_patterns(read_patterns(patterns or patterns_path()))  # type: ignore[attr-defined]
+    nlp.add_pipe("coi_structure")
+    return nlp
+
+
+def default_model_path() -> Path:
+    """``$COI_MODEL``, else ``models/coi-default`` of the source checkout."""
+    if os.environ.get("COI_MODEL"):
+        return Path(os.environ["COI_MODEL"])
+    return Path(__file__).resolve().parents[2] / "models" / DEFAULT_MODEL
+
+
+def model_pipeline_path(model: str | Path) -> Path:
+    path = Path(model)
+    if not path.exists() and not path.is_absolute():
+        candidate = default_model_path().parent / str(model)
+        path = candidate if candidate.exists() else path
+    if (path / "pipeline").is_dir():
+        path = path / "pipeline"
+    if not (path / "config.cfg").exists():
+        raise ModelError(f"no coi model at {model}: expected a folder made by `coi train` "
+                         f"(with pipeline/config.cfg). The default model lives in "
+                         f"{default_model_path()}; set COI_MODEL or pass --model.")
+    return path
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> Language:
+    try:
+        return spacy.load(path)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(f"cannot load the model at {path}: {exc}") from None
+
+
+def load_model(model: str | Path | None = None) -> Language:
+    """Load a trained coi pipeline (cached per path)."""
+    return _load(str(model_pipeline_path(model or default_model_path()).resolve()))

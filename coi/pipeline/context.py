@@ -1,0 +1,67 @@
+"""Thread context for each post: what the pipeline knows beyond the post's own words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+
+from coi.pipeline.features import content_words, jaccard
+from coi.text import own_words, quoted_words
+
+STAFF = {"instructor", "facilitator"}
+
+
+def model_text(text: str) -> str:
+    """What the classifiers read: the author's own words (quotes removed, rule B1)."""
+    return own_words(text).replace("\u2019", "'")
+
+
+def iter_contexts(posts: pd.DataFrame) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(text for the model, context) per non-placeholder post, in the frame's order.
+
+    The context holds the post's place in its thread (depth, position, replies, thread size),
+    its author's role, whether the author started the thread, whether it replies to staff, what
+    it quotes, its similarity to its parent, and the names of the other participants (for
+    vocatives).
+    """
+    texts = dict(zip(posts["post_id"], posts["text"], strict=True))
+    authors = dict(zip(posts["post_id"], posts["author"], strict=True))
+    roles = dict(zip(posts["post_id"], posts["role"], strict=True))
+    real = posts[~posts["placeholder"]]
+    thread_sizes = real.groupby("thread_id").size().to_dict()
+    starter_author = posts.loc[posts["is_starter"]].set_index("thread_id")["author"].to_dict()
+    participants = real.groupby("thread_id")["author"].agg(lambda a: sorted(set(a))).to_dict()
+    staff_names = set(real.loc[real["role"].isin(STAFF), "author"])
+    word_cache: dict[str, frozenset[str]] = {}
+
+    def words_of(post_id: str) -> frozenset[str]:
+        if post_id not in word_cache:
+            word_cache[post_id] = content_words(own_words(texts.get(post_id, "")))
+        return word_cache[post_id]
+
+    for row in real.itertuples(index=False):
+        parent = row.parent_id
+        names = [part for name in set(participants.get(row.thread_id, [])) | staff_names
+                 if name and name != row.author for part in _name_parts(name)]
+        yield model_text(row.text), {
+            "post_id": row.post_id, "thread_id": row.thread_id, "parent_id": parent,
+            "depth": int(row.depth), "position": int(row.position),
+            "n_replies": int(row.n_replies),
+            "thread_size": int(thread_sizes.get(row.thread_id, 1)), "role": row.role,
+            "author_started_thread": bool(parent) and starter_author.get(
+                row.thread_id) == row.author and bool(row.author),
+            "parent_is_staff": bool(parent) and roles.get(parent) in STAFF,
+            "quoted": quoted_words(row.text),
+            "parent_similarity": jaccard(words_of(row.post_id), words_of(parent))
+            if parent else 0.0,
+            "names": names,
+            "parent_author": authors.get(parent, "") if parent else "",
+        }
+
+
+def _name_parts(name: str) -> list[str]:
+    parts = [p.strip(".,()") for p in name.replace("_", " ").split()]
+    titles = {"dr", "prof", "mr", "mrs", "ms", "miss", "sir", "participant", "user"}
+    return [p for p in parts if len(p) >= 2 and p.lower() not in titles and not p.isdigit()]

@@ -1,0 +1,123 @@
+"""Features the combiner decides on: textcat scores, thread context and evidence counts.
+
+Thread context follows the CoI classification literature (Kovanović et al. 2016): depth in the
+reply tree, position, number of replies, similarity to the parent, quoting, length, lexical
+diversity and question marks were among the most useful predictors of the cognitive phase. The
+evidence counts are the indicator spans the patterns found, so the decision and the "why" shown
+to users come from the same place.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from spacy.tokens import Doc
+
+CONTEXT_FEATURES: tuple[str, ...] = (
+    "is_reply", "depth", "position", "relative_position", "n_replies", "thread_size",
+    "role_instructor", "role_facilitator", "role_student", "author_started_thread",
+    "parent_is_staff", "has_quote", "parent_similarity", "words", "sentences",
+    "question_marks", "exclamations", "urls", "numbers", "type_token_ratio", "mentions",
+    "first_person", "second_person",
+)
+
+_WORD = re.compile(r"[a-z][a-z'’-]{2,}")
+_STOP = frozenset(
+    "the and for that this with you your are was were have has had not but can could would "
+    "should will just they them their what when where which who how why all any our out get "
+    "got also its it's i'm i've don't about from into than then there these those been being "
+    "more most some such only very really much many like one two did does doing yes too".split())
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Lower-cased content words, for parent/post similarity (cheap, tokenizer-free)."""
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP)
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """Which features, in which order (saved with the combiner so inference matches training)."""
+
+    textcat_labels: tuple[str, ...]
+    indicators: tuple[str, ...]
+    context: tuple[str, ...] = CONTEXT_FEATURES
+
+    @property
+    def names(self) -> list[str]:
+        return ([f"textcat:{label}" for label in self.textcat_labels]
+                + [f"context:{name}" for name in self.context]
+                + [f"evidence:{ind}" for ind in self.indicators])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"textcat_labels": list(self.textcat_labels), "indicators": list(self.indicators),
+                "context": list(self.context)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FeatureSpec:
+        return cls(tuple(data["textcat_labels"]), tuple(data["indicators"]),
+                   tuple(data.get("context", CONTEXT_FEATURES)))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def context_features(doc: Doc, spec: FeatureSpec) -> np.ndarray:
+    """One feature row for ``doc`` (its textcats, evidence spans and ``doc._.coi_context``)."""
+    cats = doc.cats
+    row = [_logit(cats.get(label, 0.0)) for label in spec.textcat_labels]
+    context = doc._.coi_context or {}
+    values = _context_values(doc, context)
+    row.extend(values[name] for name in spec.context)
+    counts: dict[str, int] = {}
+    for span in doc.spans.get("coi_evidence", []):
+        counts[span.label_] = counts.get(span.label_, 0) + 1
+    for item in doc._.coi_structural or []:
+        counts[item["indicator"]] = counts.get(item["indicator"], 0) + 1
+    row.extend(math.log1p(counts.get(ind, 0)) for ind in spec.indicators)
+    return np.asarray(row, dtype="float64")
+
+
+def _context_values(doc: Doc, context: dict[str, Any]) -> dict[str, float]:
+    words = [t for t in doc if t.is_alpha]
+    n_words = len(words)
+    role = context.get("role", "unknown")
+    position = int(context.get("position", 1) or 1)
+    size = int(context.get("thread_size", 1) or 1)
+    lowers = [t.lower_ for t in words]
+    return {
+        "is_reply": float(bool(context.get("parent_id"))),
+        "depth": math.log1p(float(context.get("depth", 0) or 0)),
+        "position": math.log(position),
+        "relative_position": (position - 1) / max(size - 1, 1),
+        "n_replies": math.log1p(float(context.get("n_replies", 0) or 0)),
+        "thread_size": math.log(size),
+        "role_instructor": float(role == "instructor"),
+        "role_facilitator": float(role == "facilitator"),
+        "role_student": float(role == "student"),
+        "author_started_thread": float(bool(context.get("author_started_thread"))),
+        "parent_is_staff": float(bool(context.get("parent_is_staff"))),
+        "has_quote": float(bool(context.get("quoted"))),
+        "parent_similarity": float(context.get("parent_similarity", 0.0) or 0.0),
+        "words": math.log1p(n_words),
+        "sentences": math.log1p(sum(1 for t in doc if t.text in {".", "!", "?", "\n\n"})),
+        "question_marks": math.log1p(sum(1 for t in doc if t.text == "?")),
+        "exclamations": math.log1p(sum(1 for t in doc if t.text == "!")),
+        "urls": math.log1p(sum(1 for t in doc if t.like_url)),
+        "numbers": math.log1p(sum(1 for t in doc if t.like_num)),
+        "type_token_ratio": len(set(lowers)) / n_words if n_words else 0.0,
+        "mentions": math.log1p(sum(1 for t in doc if t.text.startswith("@"))),
+        "first_person": sum(1 for w in lowers if w in {"i", "me", "my", "mine"}) / max(n_words,
+                                                                                       1),
+        "second_person": sum(1 for w in lowers if w in {"you", "your", "yours"}) / max(n_words,
+                                                                                        1),
+    }

@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: pages render, the library computes (see ``app.py``)."""
