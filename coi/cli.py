@@ -14,6 +14,7 @@ from pathlib import Path
 from coi.errors import CoiError
 
 Handler = Callable[[argparse.Namespace], int]
+
 _COMMANDS: dict[str, Handler] = {}
 
 
@@ -96,13 +97,57 @@ def build_parser() -> argparse.ArgumentParser:
                    "jsonl)")
     p.add_argument("--discussion", type=int, help="discussion id (default: the latest)")
 
-    for extra in _EXTRA_PARSERS:
-        extra(commands, workspace)
+    p = commands.add_parser(
+        "code", help="import an export, code every post, write the coded table",
+        description="Import any supported export (format detected), code every post with the "
+        "CoI pipeline and write one row per post: post_id, thread_id, social, cognitive, "
+        "teaching, sp_affective, sp_interactive, sp_cohesive, tp_design, tp_facilitation, "
+        "tp_direct, cp_phase, needs_reply, p_<code> probabilities, evidence (JSON), "
+        "n_evidence. Placeholders (deleted or empty posts) are not coded.")
+    p.add_argument("file", help="discussion export (any format `coi import` reads)")
+    p.add_argument("-o", "--output", required=True, help="output file: .csv, .xlsx, .jsonl "
+                   "or .parquet")
+    p.add_argument("--model", help="model folder made by `coi train` (default: "
+                   "$COI_MODEL or models/coi-default)")
+    p.add_argument("--format", dest="input_format", choices=sorted(FORMATS),
+                   help="input format (default: detect)")
+    p.add_argument("--n-process", type=int, default=1, help="worker processes for spaCy "
+                   "(default 1; 2 helps on large exports)")
+    p.add_argument("--batch-size", type=int, default=256, help="posts per batch (default 256)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = commands.add_parser(
+        "train", help="train a coding model from labelled posts",
+        description="Train a model (textcats per codebook dimension + a combiner over thread "
+        "context and evidence) from labelled posts: a CSV/JSONL/Parquet table of posts whose "
+        "code columns use the output schema's names (sp_affective, …, cp_phase, "
+        "needs_reply), or the project's annotation export. Reproducible with --seed.")
+    p.add_argument("--data", required=True, help="labelled posts (.csv, .jsonl, .parquet), or "
+                   "'bootstrap' for the bundled corpus; a 'split' column (train/dev/test) is "
+                   "honoured, test rows are never trained on")
+    p.add_argument("--out", required=True, help="output model folder (replaced atomically)")
+    p.add_argument("--seed", type=int, default=13, help="random seed (default 13)")
+    p.add_argument("--architecture", choices=["bow", "ensemble"], default="bow",
+                   help="textcat architecture: bow (default; hashed n-grams) or ensemble "
+                   "(bow + CNN)")
+    p.add_argument("--folds", type=int, default=4, help="cross-fitting folds for the "
+                   "combiner (default 4)")
+    p.add_argument("--max-epochs", type=int, default=25, help="textcat epochs (default 25)")
+    p.add_argument("--codebook", help="codebook TOML (default: the bundled CoI template)")
+    p.add_argument("--patterns", help="indicator patterns JSONL (default: bundled)")
+    p.add_argument("--evaluate-on", default="test", help="after training, evaluate on this "
+                   "split of --data when present (default: test); writes metrics.json")
+
+    p = commands.add_parser(
+        "evaluate", help="compare a model's codes with human codes",
+        description="Code labelled posts with a model and print per-dimension Cohen's kappa "
+        "and accuracy, per-code precision/recall/F1 and the cognitive-phase confusion matrix.")
+    p.add_argument("--model", help="model folder (default: the default model)")
+    p.add_argument("--data", required=True, help="labelled posts (.csv, .jsonl, .parquet), or "
+                   "'bootstrap' for the bundled corpus")
+    p.add_argument("--split", help="only posts whose 'split' column has this value (e.g. test)")
+    p.add_argument("--json", help="also write the metrics here as JSON")
     return parser
-
-
-#: Later modules (coding, suggestions, agreement…) add their sub-commands here.
-_EXTRA_PARSERS: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -220,6 +265,87 @@ def _export(args: argparse.Namespace) -> int:
     if format in {"xlsx", "parquet"}:
         raise CoiError(f"{format} is binary; give an output file with -o")
     sys.stdout.buffer.write(table_bytes(posts, format))
+    return 0
+
+
+@command("code")
+def _code(args: argparse.Namespace) -> int:
+    from coi.exporting import write_table
+    from coi.importers import import_file
+    from coi.pipeline import code, load_model
+
+    result = import_file(args.file, args.input_format)
+    print(result.report.summary(), file=sys.stderr)
+    nlp = load_model(args.model)
+    bar = None
+    if not args.quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(total=int((~result.posts["placeholder"]).sum()), unit="post",
+                   desc="coding", file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.update(done - bar.n)
+
+    coded = code(result, model=nlp, n_process=args.n_process, batch_size=args.batch_size,
+                 progress=progress)
+    if bar is not None:
+        bar.close()
+    path = write_table(coded, args.output)
+    print(f"wrote {len(coded)} coded posts to {path}", file=sys.stderr)
+    return 0
+
+
+@command("train")
+def _train(args: argparse.Namespace) -> int:
+    import json
+
+    from coi.codebook import load_codebook
+    from coi.pipeline.build import patterns_path
+    from coi.pipeline.evaluation import evaluate, format_report
+    from coi.pipeline.labels import read_labelled
+    from coi.pipeline.training import TrainingOptions, train_model
+
+    options = TrainingOptions(seed=args.seed, architecture=args.architecture,
+                              folds=args.folds, max_epochs=args.max_epochs,
+                              codebook=load_codebook(args.codebook),
+                              patterns=Path(args.patterns) if args.patterns else patterns_path())
+    labelled = read_labelled(_labelled_source(args.data), options.codebook)
+    held_out = None
+    if "split" in labelled.columns and (labelled["split"] == args.evaluate_on).any():
+        held_out = labelled[labelled["split"] == args.evaluate_on]
+        labelled = labelled[labelled["split"] != args.evaluate_on]
+    print(f"training on {len(labelled)} labelled posts (seed {args.seed}); this takes a few "
+          "minutes", file=sys.stderr)
+    summary = train_model(labelled, args.out, options)
+    print(json.dumps(summary, indent=2))
+    if held_out is not None:
+        report = evaluate(args.out, held_out)
+        (Path(args.out) / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
+        print(format_report(report))
+    return 0
+
+
+def _labelled_source(data: str):  # type: ignore[no-untyped-def]
+    """A labelled-data argument: a file, or 'bootstrap' for the bundled corpus."""
+    if data == "bootstrap":
+        from coi import corpus
+
+        return corpus.load()
+    return data
+
+
+@command("evaluate")
+def _evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from coi.pipeline.evaluation import evaluate, format_report
+
+    report = evaluate(args.model, _labelled_source(args.data), split=args.split)
+    print(format_report(report))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

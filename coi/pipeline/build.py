@@ -19,8 +19,15 @@ DEFAULT_MODEL = "coi-default"
 
 
 def patterns_path() -> Path:
-    """The bundled indicator patterns (spaCy span_ruler JSONL)."""
+    """The bundled indicator patterns (spaCy span_ruler JSONL, phrases matched on NORM).
+
+    Character-level regex patterns live beside it in ``regex.jsonl``.
+    """
     return Path(str(files("coi") / "data" / "patterns" / "indicators.jsonl"))
+
+
+def regex_patterns_path(patterns: str | Path) -> Path:
+    return Path(patterns).with_name("regex.jsonl")
 
 
 def read_patterns(path: str | Path) -> list[dict[str, object]]:
@@ -33,8 +40,9 @@ def read_patterns(path: str | Path) -> list[dict[str, object]]:
             pattern = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ModelError(f"{path}, line {number}: not JSON ({exc.msg})") from None
-        if "label" not in pattern or "pattern" not in pattern:
-            raise ModelError(f"{path}, line {number}: a pattern needs 'label' and 'pattern'")
+        if "label" not in pattern or not ("pattern" in pattern or "regex" in pattern):
+            raise ModelError(f"{path}, line {number}: a pattern needs 'label' and 'pattern' "
+                             "(or 'regex')")
         patterns.append(pattern)
     return patterns
 
@@ -45,8 +53,13 @@ def evidence_pipeline(patterns: str | Path | None = None) -> Language:
     ruler = nlp.add_pipe("span_ruler", name="evidence", config={
         "spans_key": SPANS_KEY, "phrase_matcher_attr": "NORM", "validate": True,
         "overwrite": False})
-    ruler.add_patterns(read_patterns(patterns or patterns_path()))  # type: ignore[attr-defined]
-    nlp.add_pipe("coi_structure")
+    phrases = Path(patterns or patterns_path())
+    ruler.add_patterns(read_patterns(phrases))  # type: ignore[attr-defined]
+    regexes = regex_patterns_path(phrases)
+    nlp.add_pipe("coi_structure", config={"regex_patterns": [
+        {"label": p["label"], "regex": p["regex"], "flags": p.get("flags", ""),
+         "requires": p.get("requires", [])}
+        for p in (read_patterns(regexes) if regexes.exists() else [])]})
     return nlp
 
 

@@ -73,8 +73,9 @@ def _posts(discussion: pd.DataFrame | ImportResult | str | Path) -> pd.DataFrame
 
 
 def _docs(nlp: Language, pairs: list[tuple[str, dict[str, Any]]]) -> Iterable[Doc]:
-    for text, context in pairs:
-        doc = nlp.make_doc(text)
+    texts = (text for text, _ in pairs)
+    for doc, (_, context) in zip(nlp.tokenizer.pipe(texts, batch_size=1000), pairs,
+                                 strict=True):
         doc._.coi_context = context
         yield doc
 

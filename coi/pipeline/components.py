@@ -22,10 +22,12 @@ Names carry versions (``coi_structure.v1``): changed behaviour gets a new versio
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from spacy.attrs import IS_TITLE, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -36,15 +38,16 @@ from coi.pipeline.features import FeatureSpec, context_features
 SPANS_KEY = "coi_evidence"
 
 for _name, _default in (("coi_context", None), ("coi_structural", None), ("coi_features", None),
-                        ("coi_codes", None), ("coi_probs", None)):
+                        ("coi_codes", None), ("coi_probs", None), ("coi_counts", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
 
 # -- structure ----------------------------------------------------------------------------------
-@Language.factory("coi_structure", default_config={})
-def make_structure(nlp: Language, name: str) -> StructureComponent:
-    return StructureComponent(name)
+@Language.factory("coi_structure", default_config={"regex_patterns": []})
+def make_structure(nlp: Language, name: str,
+                   regex_patterns: list[dict[str, Any]]) -> StructureComponent:
+    return StructureComponent(name, regex_patterns)
 
 
 class StructureComponent:
@@ -54,11 +57,18 @@ class StructureComponent:
       recorded from the tree, not coded from text);
     * ``SP.interactive.quoting`` when the post quotes another message (rule B1);
     * ``SP.cohesive.vocative`` spans for other participants' names used in the text;
+    * spans for the character-level regex patterns (``coi/data/patterns/regex.jsonl``: emoji,
+      @mentions, percentages, citations…), which are much faster as one regex over the text
+      than as token patterns tried at every token;
     * of overlapping spans with the same indicator, only the longest is kept.
     """
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, regex_patterns: list[dict[str, Any]] | None = None) -> None:
         self.name = name
+        self.regex_patterns = [
+            (item["label"], re.compile(item["regex"], re.IGNORECASE if "i" in item.get(
+                "flags", "") else 0), tuple(item.get("requires") or ()))
+            for item in regex_patterns or []]
 
     def __call__(self, doc: Doc) -> Doc:
         context = doc._.coi_context or {}
@@ -71,18 +81,41 @@ class StructureComponent:
                                "text": context["quoted"][:120], "start": None, "end": None})
         doc._.coi_structural = structural
         spans = list(doc.spans.get(SPANS_KEY, []))
-        spans.extend(self._vocatives(doc, context.get("names") or ()))
-        doc.spans[SPANS_KEY] = _tidy(spans)
+        spans.extend(self._vocatives(doc, context.get("name_hashes")))
+        spans.extend(self._regex_spans(doc, context.get("text")))
+        kept = _tidy(spans)
+        doc.spans[SPANS_KEY] = kept
+        counts: dict[str, int] = {}
+        for label in [span.label_ for span in kept] + [i["indicator"] for i in structural]:
+            counts[label] = counts.get(label, 0) + 1
+        doc._.coi_counts = counts
         return doc
 
     @staticmethod
-    def _vocatives(doc: Doc, names: tuple[str, ...] | list[str]) -> list[Span]:
-        """Tokens that are another participant's first or full name (capitalised)."""
-        lookup = {n.lower() for n in names if len(n) >= 2}
-        if not lookup:
+    def _vocatives(doc: Doc, lookup: np.ndarray | None) -> list[Span]:
+        """Tokens that are another participant's name (capitalised), found on attribute
+        arrays rather than by creating a Token object per word. ``lookup`` holds the hashes
+        of the lower-cased names (see :func:`coi.pipeline.context.name_hashes`)."""
+        if lookup is None or not len(lookup) or not len(doc):
             return []
-        return [Span(doc, token.i, token.i + 1, label="SP.cohesive.vocative")
-                for token in doc if token.is_title and token.lower_ in lookup]
+        array = doc.to_array([IS_TITLE, LOWER]).reshape(-1, 2).astype("uint64")
+        hits = np.flatnonzero((array[:, 0] == 1) & np.isin(array[:, 1], lookup))
+        return [Span(doc, int(i), int(i) + 1, label="SP.cohesive.vocative") for i in hits]
+
+
+    def _regex_spans(self, doc: Doc, text: str | None = None) -> list[Span]:
+        spans = []
+        if text is None:  # the context carries the text the doc was made from (doc.text
+            text = doc.text  # is rebuilt from the tokens on every access: slow)
+        for label, pattern, requires in self.regex_patterns:
+            if requires and not any(literal in text for literal in requires):
+                continue  # a cheap substring test spares most regex scans
+            for match in pattern.finditer(text):
+                span = doc.char_span(match.start(), match.end(), label=label,
+                                     alignment_mode="expand")
+                if span is not None and len(span):
+                    spans.append(span)
+        return spans
 
 
 def _tidy(spans: list[Span]) -> list[Span]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from spacy.strings import hash_string
 
 from coi.pipeline.features import content_words, jaccard
 from coi.text import own_words, quoted_words
@@ -34,6 +36,18 @@ def iter_contexts(posts: pd.DataFrame) -> Iterator[tuple[str, dict[str, Any]]]:
     starter_author = posts.loc[posts["is_starter"]].set_index("thread_id")["author"].to_dict()
     participants = real.groupby("thread_id")["author"].agg(lambda a: sorted(set(a))).to_dict()
     staff_names = set(real.loc[real["role"].isin(STAFF), "author"])
+    name_parts = {name: _name_parts(name) for name in set(real["author"]) | staff_names}
+    thread_names = {thread: set(authors) | staff_names
+                    for thread, authors in participants.items()}
+    lookups: dict[tuple[str, str], np.ndarray] = {}
+
+    def lookup(thread: str, author: str) -> np.ndarray:
+        """Hashes of the other participants' name parts (computed once per thread/author)."""
+        key = (thread, author)
+        if key not in lookups:
+            lookups[key] = name_hashes(part for name in thread_names.get(thread, staff_names)
+                                       if name and name != author for part in name_parts[name])
+        return lookups[key]
     word_cache: dict[str, frozenset[str]] = {}
 
     def words_of(post_id: str) -> frozenset[str]:
@@ -43,9 +57,9 @@ def iter_contexts(posts: pd.DataFrame) -> Iterator[tuple[str, dict[str, Any]]]:
 
     for row in real.itertuples(index=False):
         parent = row.parent_id
-        names = [part for name in set(participants.get(row.thread_id, [])) | staff_names
-                 if name and name != row.author for part in _name_parts(name)]
-        yield model_text(row.text), {
+        text = model_text(row.text)
+        yield text, {
+            "text": text,
             "post_id": row.post_id, "thread_id": row.thread_id, "parent_id": parent,
             "depth": int(row.depth), "position": int(row.position),
             "n_replies": int(row.n_replies),
@@ -56,9 +70,15 @@ def iter_contexts(posts: pd.DataFrame) -> Iterator[tuple[str, dict[str, Any]]]:
             "quoted": quoted_words(row.text),
             "parent_similarity": jaccard(words_of(row.post_id), words_of(parent))
             if parent else 0.0,
-            "names": names,
+            "name_hashes": lookup(row.thread_id, row.author),
             "parent_author": authors.get(parent, "") if parent else "",
         }
+
+
+def name_hashes(parts: Iterable[str]) -> np.ndarray:
+    """spaCy LOWER hashes of name parts, for fast vocative lookup on token arrays."""
+    return np.array(sorted({hash_string(p.lower()) for p in parts if len(p) >= 2}),
+                    dtype="uint64")
 
 
 def _name_parts(name: str) -> list[str]:

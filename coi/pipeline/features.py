@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from spacy.attrs import IS_ALPHA, LIKE_NUM, LIKE_URL, LOWER, ORTH, PREFIX
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 CONTEXT_FEATURES: tuple[str, ...] = (
@@ -78,22 +80,29 @@ def context_features(doc: Doc, spec: FeatureSpec) -> np.ndarray:
     context = doc._.coi_context or {}
     values = _context_values(doc, context)
     row.extend(values[name] for name in spec.context)
-    counts: dict[str, int] = {}
-    for span in doc.spans.get("coi_evidence", []):
-        counts[span.label_] = counts.get(span.label_, 0) + 1
-    for item in doc._.coi_structural or []:
-        counts[item["indicator"]] = counts.get(item["indicator"], 0) + 1
+    counts = doc._.coi_counts or {}
     row.extend(math.log1p(counts.get(ind, 0)) for ind in spec.indicators)
     return np.asarray(row, dtype="float64")
 
 
+_ATTRS = (IS_ALPHA, LOWER, LIKE_URL, LIKE_NUM, ORTH, PREFIX)
+_HASH = {text: hash_string(text) for text in (".", "!", "?", "@", "i", "me", "my", "mine",
+                                               "you", "your", "yours")}
+_SENTENCE_END = np.array([_HASH["."], _HASH["!"], _HASH["?"]], dtype="uint64")
+_FIRST = np.array([_HASH[w] for w in ("i", "me", "my", "mine")], dtype="uint64")
+_SECOND = np.array([_HASH[w] for w in ("you", "your", "yours")], dtype="uint64")
+
+
 def _context_values(doc: Doc, context: dict[str, Any]) -> dict[str, float]:
-    words = [t for t in doc if t.is_alpha]
-    n_words = len(words)
+    """Context and surface features, computed on token attribute arrays (no Token objects)."""
+    array = doc.to_array(list(_ATTRS)).reshape(-1, len(_ATTRS)).astype("uint64")
+    alpha = array[:, 0] == 1
+    lowers = array[alpha, 1]
+    orths = array[:, 4]
+    n_words = int(alpha.sum())
     role = context.get("role", "unknown")
     position = int(context.get("position", 1) or 1)
     size = int(context.get("thread_size", 1) or 1)
-    lowers = [t.lower_ for t in words]
     return {
         "is_reply": float(bool(context.get("parent_id"))),
         "depth": math.log1p(float(context.get("depth", 0) or 0)),
@@ -109,15 +118,13 @@ def _context_values(doc: Doc, context: dict[str, Any]) -> dict[str, float]:
         "has_quote": float(bool(context.get("quoted"))),
         "parent_similarity": float(context.get("parent_similarity", 0.0) or 0.0),
         "words": math.log1p(n_words),
-        "sentences": math.log1p(sum(1 for t in doc if t.text in {".", "!", "?", "\n\n"})),
-        "question_marks": math.log1p(sum(1 for t in doc if t.text == "?")),
-        "exclamations": math.log1p(sum(1 for t in doc if t.text == "!")),
-        "urls": math.log1p(sum(1 for t in doc if t.like_url)),
-        "numbers": math.log1p(sum(1 for t in doc if t.like_num)),
-        "type_token_ratio": len(set(lowers)) / n_words if n_words else 0.0,
-        "mentions": math.log1p(sum(1 for t in doc if t.text.startswith("@"))),
-        "first_person": sum(1 for w in lowers if w in {"i", "me", "my", "mine"}) / max(n_words,
-                                                                                       1),
-        "second_person": sum(1 for w in lowers if w in {"you", "your", "yours"}) / max(n_words,
-                                                                                        1),
+        "sentences": math.log1p(int(np.isin(orths, _SENTENCE_END).sum())),
+        "question_marks": math.log1p(int((orths == _HASH["?"]).sum())),
+        "exclamations": math.log1p(int((orths == _HASH["!"]).sum())),
+        "urls": math.log1p(int(array[:, 2].sum())),
+        "numbers": math.log1p(int(array[:, 3].sum())),
+        "type_token_ratio": len(np.unique(lowers)) / n_words if n_words else 0.0,
+        "mentions": math.log1p(int((array[:, 5] == _HASH["@"]).sum())),
+        "first_person": int(np.isin(lowers, _FIRST).sum()) / max(n_words, 1),
+        "second_person": int(np.isin(lowers, _SECOND).sum()) / max(n_words, 1),
     }
