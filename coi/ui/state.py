@@ -1,20 +1,28 @@
-"""Cached resources and shared selections for the dashboard pages.
+"""Shared dashboard state: cached resources, the sidebar selections, coded data.
 
-The workspace engine is a cached resource; query results are cached data keyed by their
-arguments (never by globals). The selected discussion lives in ``st.session_state`` as an id,
-not as a DataFrame.
+The workspace engine and models are cached resources; posts, coded posts and analytics are
+cached data keyed by their arguments (workspace location, discussion id, model fingerprint),
+never by globals, so moving between pages never re-codes. Session state holds only ids and
+small selections.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from coi.annotation import annotations, apply_corrections, corrections_project
+from coi.pipeline.build import default_model_path
+from coi.runs import coded_discussion, is_complete, model_fingerprint
 from coi.storage import StoredDiscussion, Workspace, default_location
+from coi.suggestions import Suggestion, suggest
 
 SELECTED = "discussion_id"
+THREAD = "thread_id"
+MODEL = "model"
 
 
 @st.cache_resource(show_spinner=False)
@@ -24,6 +32,10 @@ def workspace(location: str) -> Workspace:
 
 def current_workspace() -> Workspace:
     return workspace(os.environ.get("COI_WORKSPACE") or default_location())
+
+
+def location() -> str:
+    return current_workspace().url
 
 
 @st.cache_resource(show_spinner="Loading the demo discussion…")
@@ -39,25 +51,104 @@ def posts(location: str, discussion_id: int) -> pd.DataFrame:
     return workspace(location).posts(discussion_id)
 
 
-def location() -> str:
-    return current_workspace().url
-
-
 def discussions() -> list[StoredDiscussion]:
     return current_workspace().discussions()
 
 
-def selected_discussion() -> StoredDiscussion | None:
-    """The discussion chosen in the sidebar (the demo on a fresh workspace)."""
+def available_models() -> dict[str, str]:
+    """Label → model folder: the default model and every trained model beside it."""
+    models = {"default (coi-default)": str(default_model_path())}
+    folder = default_model_path().parent
+    if folder.is_dir():
+        for candidate in sorted(folder.iterdir()):
+            if candidate.name != default_model_path().name and (
+                    candidate / "pipeline" / "config.cfg").exists():
+                models[candidate.name] = str(candidate)
+    extra = os.environ.get("COI_MODEL")
+    if extra and extra not in models.values():
+        models[Path(extra).name] = extra
+    return models
+
+
+def sidebar() -> tuple[StoredDiscussion, str]:
+    """The discussion and model chosen in the sidebar (the demo on a fresh workspace)."""
     found = discussions()
     if not found:
         ensure_demo(location())
         found = discussions()
     by_id = {d.id: d for d in found}
-    chosen = st.session_state.get(SELECTED)
-    if chosen not in by_id:
-        chosen = found[-1].id
+    if st.session_state.get(SELECTED) not in by_id:
+        st.session_state[SELECTED] = found[-1].id
     labels = {d.id: f"{d.name} ({d.n_posts} posts)" for d in found}
-    chosen = st.sidebar.selectbox("Discussion", list(by_id), index=list(by_id).index(chosen),
-                                  format_func=labels.__getitem__, key=SELECTED)
-    return by_id[chosen]
+    chosen = st.sidebar.selectbox("Discussion", list(by_id), format_func=labels.__getitem__,
+                                  key=SELECTED)
+    models = available_models()
+    if st.session_state.get(MODEL) not in models.values():
+        st.session_state[MODEL] = next(iter(models.values()))
+    names = {path: label for label, path in models.items()}
+    model = st.sidebar.selectbox("Model", list(names), format_func=names.__getitem__,
+                                 key=MODEL)
+    return by_id[chosen], model
+
+
+def coded(discussion_id: int, model: str) -> pd.DataFrame:
+    """Model codes for a discussion with the facilitator's corrections applied.
+
+    Codes once per (discussion, model), with a progress bar; afterwards from the cache.
+    """
+    fingerprint = model_fingerprint(model)
+    if not is_complete(current_workspace(), discussion_id, fingerprint):
+        bar = st.progress(0.0, text="Coding posts with the CoI pipeline…")
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(min(done / max(total, 1), 1.0), text=f"Coding posts: {done}/{total}")
+
+        coded_discussion(current_workspace(), discussion_id, model=model, progress=progress)
+        bar.empty()
+    model_codes = _coded(location(), discussion_id, model, fingerprint)
+    return apply_corrections(model_codes, corrections(discussion_id))
+
+
+@st.cache_data(show_spinner=False)
+def _coded(location: str, discussion_id: int, model: str, fingerprint: str) -> pd.DataFrame:
+    return coded_discussion(workspace(location), discussion_id, model=model)
+
+
+def corrections(discussion_id: int) -> pd.DataFrame:
+    workspace_ = current_workspace()
+    return annotations(workspace_, corrections_project(workspace_, discussion_id).id)
+
+
+@st.cache_data(show_spinner=False)
+def analysed(posts_: pd.DataFrame, coded_: pd.DataFrame, overrides: tuple[tuple[str, str, float],
+                                                                          ...] = ()
+             ) -> tuple[pd.DataFrame, list[Suggestion]]:
+    nested: dict[str, dict[str, float]] = {}
+    for rule, param, value in overrides:
+        nested.setdefault(rule, {})[param] = value
+    return suggest(posts_, coded_, overrides=nested)
+
+
+def filters(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sidebar filters (forum, date range, roles taking part) applied to posts."""
+    forums = sorted(set(frame["forum"]))
+    chosen = st.sidebar.multiselect("Forum / channel", forums, key="filter_forum")
+    if chosen:
+        frame = frame[frame["forum"].isin(chosen)]
+    times = frame["created_at"].dropna()
+    if len(times):
+        first, last = times.min().date(), times.max().date()
+        picked = st.sidebar.date_input("Dates", (first, last), min_value=first,
+                                       max_value=last, key="filter_dates")
+        if isinstance(picked, tuple) and len(picked) == 2:
+            start, end = (pd.Timestamp(d, tz="UTC") for d in picked)
+            keep = frame.groupby("thread_id")["created_at"].transform("max").between(
+                start, end + pd.Timedelta(days=1))
+            frame = frame[keep | frame["created_at"].isna()]
+    roles = st.sidebar.multiselect("Threads with posts by", ["instructor", "facilitator",
+                                                              "student", "unknown"],
+                                   key="filter_roles")
+    if roles:
+        threads = set(frame.loc[frame["role"].isin(roles), "thread_id"])
+        frame = frame[frame["thread_id"].isin(threads)]
+    return frame
