@@ -94,7 +94,8 @@ def thread_metrics(posts: pd.DataFrame, coded: pd.DataFrame,
     Columns (all usable in suggestion rules): posts, participants, staff_posts, staff_share,
     social_share, cognitive_share, teaching_share, affective_share, interactive_share,
     cohesive_share, n_<phase> for each cognitive phase, highest_phase, highest_phase_rank,
-    posts_since_teaching, n_unanswered_needs, top_author, top_author_share, n_isolated,
+    posts_since_teaching, posts_since_integration (posts after the last integration or
+    resolution post), exploration_since_integration, n_unanswered_needs, top_author, top_author_share, n_isolated,
     isolated_names, started, last_activity (and *_pct versions of shares, in percent).
     """
     data = coded_posts(posts, coded)
@@ -117,6 +118,9 @@ def _metrics(thread: str, group: pd.DataFrame, needs_threshold: float) -> dict[s
     ranks = group["cp_phase"].map({p: i for i, p in enumerate(PHASES)})
     teaching_positions = np.flatnonzero(group["teaching"].to_numpy() == 1)
     since_teaching = n - 1 - teaching_positions[-1] if len(teaching_positions) else n
+    integrating = np.flatnonzero(ranks.to_numpy() >= PHASES.index("integration"))
+    since_integration = n - 1 - integrating[-1] if len(integrating) else n
+    recent = group.tail(since_integration) if since_integration else group.iloc[0:0]
     authors = group.loc[~staff, "author"].value_counts()  # staff have their own signal
     unanswered = group[(group["needs_reply"] >= needs_threshold) & (group["n_replies"] == 0)]
     isolated = isolated_participants(group)
@@ -132,6 +136,8 @@ def _metrics(thread: str, group: pd.DataFrame, needs_threshold: float) -> dict[s
         "highest_phase": PHASES[int(ranks.max())] if n else "other",
         "highest_phase_rank": int(ranks.max()) if n else 0,
         "posts_since_teaching": int(since_teaching),
+        "posts_since_integration": int(since_integration),
+        "exploration_since_integration": int((recent["cp_phase"] == "exploration").sum()),
         "n_unanswered_needs": len(unanswered),
         "top_author": str(authors.index[0]) if len(authors) else "",
         "top_author_share": float(authors.iloc[0] / n) if len(authors) else 0.0,

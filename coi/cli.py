@@ -139,6 +139,23 @@ def build_parser() -> argparse.ArgumentParser:
                    "split of --data when present (default: test); writes metrics.json")
 
     p = commands.add_parser(
+        "suggest", help="rank threads by attention and print facilitation suggestions",
+        description="Import an export (any supported format), code it, and print the threads "
+        "ranked by an attention score with their facilitation suggestions: signal id, "
+        "thread id, evidence post ids, recommended move and its source in the CoI literature. "
+        "Rules and thresholds live in coi/data/suggestions/rules.toml.")
+    p.add_argument("file", help="discussion export")
+    p.add_argument("--json", help="also write threads and suggestions as JSON here")
+    p.add_argument("--model", help="model folder (default: the default model)")
+    p.add_argument("--format", dest="input_format", choices=sorted(FORMATS),
+                   help="input format (default: detect)")
+    p.add_argument("--roles", metavar="FILE", help="roles file (as for `coi import`)")
+    p.add_argument("--set", action="append", default=[], metavar="SIGNAL.PARAM=VALUE",
+                   help="change a threshold, e.g. --set inquiry_stalled.min_posts=12 "
+                   "(repeatable)")
+    p.add_argument("--top", type=int, default=20, help="threads to print (default 20)")
+
+    p = commands.add_parser(
         "evaluate", help="compare a model's codes with human codes",
         description="Code labelled posts with a model and print per-dimension Cohen's kappa "
         "and accuracy, per-code precision/recall/F1 and the cognitive-phase confusion matrix.")
@@ -367,6 +384,48 @@ BOOTSTRAP_LIMITS = [
     "a matching span (the classifiers read all words) and a span does not by itself decide "
     "a code.",
 ]
+
+
+@command("suggest")
+def _suggest(args: argparse.Namespace) -> int:
+    import json
+
+    from coi.importers import import_file, read_roles
+    from coi.pipeline import code
+    from coi.suggestions import suggest
+
+    overrides: dict[str, dict[str, float]] = {}
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        signal, dot, param = key.partition(".")
+        if not sep or not dot:
+            raise CoiError(f"--set expects SIGNAL.PARAM=VALUE, got {item!r}")
+        try:
+            overrides.setdefault(signal, {})[param] = float(value)
+        except ValueError:
+            raise CoiError(f"--set {item!r}: the value must be a number") from None
+    result = import_file(args.file, args.input_format,
+                         roles=read_roles(args.roles) if args.roles else None)
+    threads, suggestions = suggest(result.posts, code(result, model=args.model),
+                                   overrides=overrides)
+    by_thread: dict[str, list] = {}
+    for item in suggestions:
+        by_thread.setdefault(item.thread_id, []).append(item)
+    for record in threads.head(args.top).to_dict("records"):
+        print(f"[{record['attention']:.1f}] thread {record['thread_id']}: {record['title']} "
+              f"({record['posts']} posts, highest phase {record['highest_phase']})")
+        for item in by_thread.get(record["thread_id"], []):
+            print(f"    {item.signal}: {item.description}")
+            print(f"      evidence posts: {', '.join(item.evidence) or '—'}")
+            print(f"      you could: {item.move}")
+            print(f"      source: {item.source}")
+    if args.json:
+        payload = {
+            "threads": json.loads(threads.to_json(orient="records", date_format="iso")),
+            "suggestions": [s.to_dict() for s in suggestions]}
+        Path(args.json).write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n",
+                                   encoding="utf-8")
+    return 0
 
 
 def _labelled_source(data: str):  # type: ignore[no-untyped-def]

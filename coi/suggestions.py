@@ -145,6 +145,12 @@ def _exploration_posts(thread: pd.DataFrame, _: dict[str, Any]) -> list[str]:
     return _ids(thread[thread["cp_phase"] == "exploration"].iloc[::-1])
 
 
+def _exploration_since_integration(thread: pd.DataFrame, metrics: dict[str, Any]) -> list[str]:
+    count = int(metrics["posts_since_integration"])
+    recent = thread.tail(count) if count else thread.iloc[0:0]
+    return _ids(recent[recent["cp_phase"] == "exploration"].iloc[::-1])
+
+
 def _posts_without_social(thread: pd.DataFrame, _: dict[str, Any]) -> list[str]:
     return _ids(thread[(thread["sp_cohesive"] == 0) & (thread["sp_interactive"] == 0)])
 
@@ -174,6 +180,7 @@ def _isolated_posts(thread: pd.DataFrame, metrics: dict[str, Any]) -> list[str]:
 
 SELECTORS: dict[str, Selector] = {
     "exploration_posts": _exploration_posts,
+    "exploration_since_integration": _exploration_since_integration,
     "posts_without_social": _posts_without_social,
     "posts_since_teaching": _posts_since_teaching,
     "staff_posts": _staff_posts,

@@ -51,8 +51,11 @@ def test_inquiry_stalled_with_exploration_evidence():
     posts, coded = thread(rows)
     signal = fired(posts, coded)["inquiry_stalled"]
     assert signal.thread_id == "t" and signal.evidence[0] == "p9"
-    assert "9 of 10 posts" in signal.description
+    assert "The last 10 posts include 9 that share ideas" in signal.description
     assert "inquiry_stalled" not in fired(posts, coded, inquiry_stalled={"min_posts": 20})
+    # an integrating post late in the thread means inquiry is moving again
+    coded.loc[coded["post_id"] == "p8", "cp_phase"] = "integration"
+    assert "inquiry_stalled" not in fired(posts, coded)
 
 
 def test_instructor_dominated_and_low_teaching():

@@ -8,7 +8,7 @@ on 20,000 posts this cut the classifiers' time about fivefold, and training time
 Its config is written beside the model as ``configs/textcat.cfg``. Architectures:
 
 ``bow``       spacy.TextCatBOW.v3 (hashed unigrams+bigrams, a linear model: fast, robust on
-              small data)
+              small data); 2**16 hash buckets keep the model small enough to commit
 ``ensemble``  spacy.TextCatEnsemble.v2 (the BOW model plus a CNN over hashed embeddings)
 """
 
@@ -35,7 +35,7 @@ _MODEL = {
 [components.{name}.model]
 @architectures = "spacy.TextCatBOW.v3"
 exclusive_classes = {exclusive}
-length = 262144
+length = {length}
 ngram_size = 2
 no_output_layer = false
 """,
@@ -47,7 +47,7 @@ nO = null
 [components.{name}.model.linear_model]
 @architectures = "spacy.TextCatBOW.v3"
 exclusive_classes = {exclusive}
-length = 262144
+length = {length}
 ngram_size = 2
 no_output_layer = false
 
@@ -155,15 +155,15 @@ def all_labels(codebook: Codebook) -> list[str]:
 
 
 def textcat_config(codebook: Codebook, *, architecture: str = "bow", seed: int = 0,
-                   max_epochs: int = 25, patience: int = 1200,
-                   eval_frequency: int = 100) -> str:
+                   max_epochs: int = 25, patience: int = 1200, eval_frequency: int = 100,
+                   length: int = 2**16) -> str:
     """The spaCy training config (text) for the pipeline's text classifier."""
     if architecture not in ARCHITECTURES:
         raise ValueError(f"architecture must be one of {ARCHITECTURES}, not {architecture!r}")
     labels = "[" + ", ".join(f'"{label}"' for label in all_labels(codebook)) + "]"
     return _TEMPLATE.format(
         seed=seed, name=TEXTCAT, factory="textcat_multilabel", threshold="threshold = 0.5",
-        model=_MODEL[architecture].format(name=TEXTCAT, exclusive="false"),
+        model=_MODEL[architecture].format(name=TEXTCAT, exclusive="false", length=length),
         patience=patience, max_epochs=max_epochs, eval_frequency=eval_frequency, labels=labels)
 
 

@@ -53,6 +53,7 @@ class TrainingOptions:
     patience: int = 1200
     eval_frequency: int = 100
     dev_share: float = 0.15
+    hash_buckets: int = 2**16
     codebook: Codebook = field(default_factory=load_codebook)
     patterns: Path = field(default_factory=patterns_path)
     log: io.TextIOBase | None = None
@@ -126,7 +127,7 @@ def _check_every_label_present(train: pd.DataFrame, codebook: Codebook) -> None:
 def _config(codebook: Codebook, options: TrainingOptions) -> str:
     return textcat_config(codebook, architecture=options.architecture, seed=options.seed,
                           max_epochs=options.max_epochs, patience=options.patience,
-                          eval_frequency=options.eval_frequency)
+                          eval_frequency=options.eval_frequency, length=options.hash_buckets)
 
 
 def _train_textcat(train: pd.DataFrame, dev: pd.DataFrame, codebook: Codebook,

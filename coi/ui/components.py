@@ -24,6 +24,7 @@ OVERVIEW_COLUMNS = {
     "last_activity": st.column_config.DatetimeColumn("last activity", format="YYYY-MM-DD HH:mm"),
 }
 PHASE_LABELS = {p: p.capitalize() for p in PHASES}
+CHART_THREADS = 30
 
 
 def threshold_overrides() -> tuple[tuple[str, str, float], ...]:
@@ -55,9 +56,9 @@ def headline(posts: pd.DataFrame, coded: pd.DataFrame, threads: pd.DataFrame) ->
 
 
 def thread_overview_table(threads: pd.DataFrame) -> pd.DataFrame:
-    table = threads[["thread_id", "title", "forum", "attention", "attention_reasons", "posts",
+    table = threads[["thread_id", "title", "attention", "attention_reasons", "posts",
                      "participants", "social_pct", "cognitive_pct", "teaching_pct",
-                     "highest_phase", "staff_pct", "n_unanswered_needs",
+                     "highest_phase", "staff_pct", "n_unanswered_needs", "forum",
                      "last_activity"]].copy()
     return table.rename(columns={"attention_reasons": "why", "n_unanswered_needs": "unanswered",
                                  "highest_phase": "highest phase"})
@@ -122,13 +123,16 @@ def post_card(post: pd.Series, codes: pd.Series, discussion_id: int) -> None:
 
 def correction_form(post_id: str, codes: pd.Series, discussion_id: int) -> None:
     with st.form(key=f"correct_{post_id}"):
-        name = st.text_input("Your name", value=st.session_state.get("coder_name", "facilitator"))
-        phase = st.selectbox("Cognitive phase", PHASES, index=PHASES.index(codes["cp_phase"]))
+        name = st.text_input("Your name", value=st.session_state.get("coder_name", "facilitator"),
+                             key=f"correct_name_{post_id}")
+        phase = st.selectbox("Cognitive phase", PHASES, index=PHASES.index(codes["cp_phase"]),
+                             key=f"correct_phase_{post_id}")
         values = {}
         for column in ("sp_affective", "sp_interactive", "sp_cohesive", "tp_design",
                        "tp_facilitation", "tp_direct"):
-            values[column] = st.checkbox(column, value=bool(int(codes[column])))
-        if st.form_submit_button("Save correction"):
+            values[column] = st.checkbox(column, value=bool(int(codes[column])),
+                                         key=f"correct_{column}_{post_id}")
+        if st.form_submit_button("Save correction", key=f"correct_save_{post_id}"):
             st.session_state["coder_name"] = name
             workspace = state.current_workspace()
             project = corrections_project(workspace, discussion_id)

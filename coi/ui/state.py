@@ -96,6 +96,12 @@ def coded(discussion_id: int, model: str) -> pd.DataFrame:
 
     Codes once per (discussion, model), with a progress bar; afterwards from the cache.
     """
+    fingerprint = _ensure_coded(discussion_id, model)
+    return _corrected(location(), discussion_id, model, fingerprint,
+                      corrections_stamp(discussion_id))
+
+
+def _ensure_coded(discussion_id: int, model: str) -> str:
     fingerprint = model_fingerprint(model)
     if not is_complete(current_workspace(), discussion_id, fingerprint):
         bar = st.progress(0.0, text="Coding posts with the CoI pipeline…")
@@ -105,13 +111,20 @@ def coded(discussion_id: int, model: str) -> pd.DataFrame:
 
         coded_discussion(current_workspace(), discussion_id, model=model, progress=progress)
         bar.empty()
-    model_codes = _coded(location(), discussion_id, model, fingerprint)
-    return apply_corrections(model_codes, corrections(discussion_id))
+    return fingerprint
 
 
 @st.cache_data(show_spinner=False)
-def _coded(location: str, discussion_id: int, model: str, fingerprint: str) -> pd.DataFrame:
+def _model_codes(location: str, discussion_id: int, model: str,
+                 fingerprint: str) -> pd.DataFrame:
     return coded_discussion(workspace(location), discussion_id, model=model)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _corrected(location: str, discussion_id: int, model: str, fingerprint: str,
+               stamp: tuple[int, str]) -> pd.DataFrame:
+    return apply_corrections(_model_codes(location, discussion_id, model, fingerprint),
+                             corrections(discussion_id))
 
 
 def corrections(discussion_id: int) -> pd.DataFrame:
@@ -119,18 +132,35 @@ def corrections(discussion_id: int) -> pd.DataFrame:
     return annotations(workspace_, corrections_project(workspace_, discussion_id).id)
 
 
-@st.cache_data(show_spinner=False)
-def analysed(posts_: pd.DataFrame, coded_: pd.DataFrame, overrides: tuple[tuple[str, str, float],
-                                                                          ...] = ()
+def corrections_stamp(discussion_id: int) -> tuple[int, str]:
+    """Changes whenever a correction is saved (cache key for corrected codes)."""
+    table = corrections(discussion_id)
+    return len(table), str(table["updated_at"].max()) if len(table) else ""
+
+
+def analysed(discussion_id: int, model: str,
+             overrides: tuple[tuple[str, str, float], ...] = ()
              ) -> tuple[pd.DataFrame, list[Suggestion]]:
+    """Thread metrics ranked by attention and the suggestions (cached per inputs)."""
+    fingerprint = _ensure_coded(discussion_id, model)
+    return _analysed(location(), discussion_id, model, fingerprint,
+                     corrections_stamp(discussion_id), overrides)
+
+
+@st.cache_data(show_spinner="Analysing threads…", max_entries=16)
+def _analysed(location: str, discussion_id: int, model: str, fingerprint: str,
+              stamp: tuple[int, str], overrides: tuple[tuple[str, str, float], ...]
+              ) -> tuple[pd.DataFrame, list[Suggestion]]:
     nested: dict[str, dict[str, float]] = {}
     for rule, param, value in overrides:
         nested.setdefault(rule, {})[param] = value
-    return suggest(posts_, coded_, overrides=nested)
+    return suggest(posts(location, discussion_id),
+                   _corrected(location, discussion_id, model, fingerprint, stamp),
+                   overrides=nested)
 
 
-def filters(frame: pd.DataFrame) -> pd.DataFrame:
-    """Sidebar filters (forum, date range, roles taking part) applied to posts."""
+def thread_filter(frame: pd.DataFrame) -> set[str]:
+    """Sidebar filters (forum, date range, roles taking part): the thread ids to show."""
     forums = sorted(set(frame["forum"]))
     chosen = st.sidebar.multiselect("Forum / channel", forums, key="filter_forum")
     if chosen:
@@ -138,17 +168,40 @@ def filters(frame: pd.DataFrame) -> pd.DataFrame:
     times = frame["created_at"].dropna()
     if len(times):
         first, last = times.min().date(), times.max().date()
-        picked = st.sidebar.date_input("Dates", (first, last), min_value=first,
+        picked = st.sidebar.date_input("Active between", (first, last), min_value=first,
                                        max_value=last, key="filter_dates")
         if isinstance(picked, tuple) and len(picked) == 2:
             start, end = (pd.Timestamp(d, tz="UTC") for d in picked)
-            keep = frame.groupby("thread_id")["created_at"].transform("max").between(
-                start, end + pd.Timedelta(days=1))
-            frame = frame[keep | frame["created_at"].isna()]
+            last_post = frame.groupby("thread_id")["created_at"].max()
+            frame = frame[frame["thread_id"].map(last_post).between(
+                start, end + pd.Timedelta(days=1)) | frame["created_at"].isna()]
     roles = st.sidebar.multiselect("Threads with posts by", ["instructor", "facilitator",
                                                               "student", "unknown"],
                                    key="filter_roles")
     if roles:
-        threads = set(frame.loc[frame["role"].isin(roles), "thread_id"])
-        frame = frame[frame["thread_id"].isin(threads)]
-    return frame
+        frame = frame[frame["thread_id"].isin(set(frame.loc[frame["role"].isin(roles),
+                                                            "thread_id"]))]
+    return set(frame["thread_id"])
+
+
+def exports(discussion_id: int, model: str, name: str,
+            overrides: tuple[tuple[str, str, float], ...] = ()) -> dict[str, bytes]:
+    fingerprint = _ensure_coded(discussion_id, model)
+    return _exports(location(), discussion_id, model, fingerprint,
+                    corrections_stamp(discussion_id), name, overrides)
+
+
+@st.cache_data(show_spinner="Preparing exports…", max_entries=4)
+def _exports(location: str, discussion_id: int, model: str, fingerprint: str,
+             stamp: tuple[int, str], name: str,
+             overrides: tuple[tuple[str, str, float], ...]) -> dict[str, bytes]:
+    from coi.exporting import table_bytes
+    from coi.reporting import coded_export, html_report
+
+    all_posts = posts(location, discussion_id)
+    codes = _corrected(location, discussion_id, model, fingerprint, stamp)
+    threads, suggestions = _analysed(location, discussion_id, model, fingerprint, stamp,
+                                     overrides)
+    table = coded_export(all_posts, codes)
+    return {"csv": table_bytes(table, "csv"), "xlsx": table_bytes(table, "xlsx"),
+            "html": html_report(name, all_posts, codes, threads, suggestions).encode("utf-8")}

@@ -2,29 +2,25 @@
 
 import streamlit as st
 
-from coi.exporting import table_bytes
-from coi.reporting import coded_export, html_report
 from coi.ui import components, state
 
 discussion, model = state.sidebar()
 st.title("Export for review meetings")
-posts = state.posts(state.location(), discussion.id)
-coded = state.coded(discussion.id, model)
-threads, suggestions = state.analysed(posts, coded, components.threshold_overrides())
-
-table = coded_export(posts, coded)
-st.write(f"{len(table)} coded posts, one row per post: the canonical columns, the codes, "
-         "their probabilities and the evidence. Cells a spreadsheet would run as formulas "
-         "are neutralised.")
-left, right, third = st.columns(3)
+overrides = components.threshold_overrides()
+st.write("Coded posts, one row per post: the canonical columns, the codes, their "
+         "probabilities and the evidence (cells a spreadsheet would run as formulas are "
+         "neutralised); and one self-contained HTML report (inline styles and SVG charts, no "
+         "external requests) to open in any browser or print to PDF.")
 name = discussion.name.replace(" ", "_").replace(":", "")[:60]
-left.download_button("Coded posts (CSV)", table_bytes(table, "csv"), f"{name}_coded.csv",
-                     "text/csv", key="download_csv")
-right.download_button("Coded posts (XLSX)", table_bytes(table, "xlsx"), f"{name}_coded.xlsx",
-                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                      key="download_xlsx")
-report = html_report(discussion.name, posts, coded, threads, suggestions)
-third.download_button("Report (HTML)", report.encode("utf-8"), f"{name}_report.html",
-                      "text/html", key="download_html")
-st.caption("The HTML report is one self-contained file (inline styles and SVG charts, no "
-           "external requests): open it in any browser, print it to PDF if needed.")
+if st.button("Prepare exports", key="prepare_exports") or st.session_state.get(
+        "exports_for") == (discussion.id, model):
+    st.session_state["exports_for"] = (discussion.id, model)
+    exports = state.exports(discussion.id, model, discussion.name, overrides)
+    left, middle, right = st.columns(3)
+    left.download_button("Coded posts (CSV)", exports["csv"], f"{name}_coded.csv", "text/csv",
+                         key="download_csv")
+    middle.download_button("Coded posts (XLSX)", exports["xlsx"], f"{name}_coded.xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key="download_xlsx")
+    right.download_button("Report (HTML)", exports["html"], f"{name}_report.html",
+                          "text/html", key="download_html")

@@ -12,8 +12,8 @@ PHASE_AXIS = "[" + ",".join(f"'{p}'" for p in PHASES) + "][datum.value]"
 
 discussion, model = state.sidebar()
 posts = state.posts(state.location(), discussion.id)
+threads, suggestions = state.analysed(discussion.id, model, components.threshold_overrides())
 coded = state.coded(discussion.id, model)
-threads, suggestions = state.analysed(posts, coded, components.threshold_overrides())
 
 titles = dict(zip(threads["thread_id"], threads["title"], strict=True))
 order = list(threads["thread_id"])
@@ -51,7 +51,8 @@ with right:
     st.subheader("Inquiry trajectory")
     axis = st.radio("Along", ["post order", "time"], horizontal=True, key="trajectory_axis")
     trajectory = phase_trajectory(data)
-    x = (alt.X("position:Q", title="post in thread") if axis == "post order"
+    x = (alt.X("position:Q", title="post in thread", axis=alt.Axis(tickMinStep=1, format="d"))
+         if axis == "post order"
          else alt.X("created_at:T", title="time"))
     st.altair_chart(alt.Chart(trajectory).mark_line(point=True, interpolate="step-after")
                     .encode(x=x, y=alt.Y("phase_rank:Q", title="cognitive phase",

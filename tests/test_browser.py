@@ -1,0 +1,142 @@
+"""A real browser: `streamlit run app.py` on a free port, driven by Playwright in Chromium.
+
+Chromium comes from the system (Debian's `chromium` package; `.ci/run` installs it). Without
+it the test is skipped, unless COI_REQUIRE_BROWSER=1 (set by CI), where it fails instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(os.environ.get("COI_TEST_ARTIFACTS", ROOT / "tests" / "artifacts"))
+
+if CHROMIUM is None:
+    if os.environ.get("COI_REQUIRE_BROWSER") == "1":
+        raise RuntimeError("COI_REQUIRE_BROWSER=1 but no chromium binary was found; install "
+                           "Debian's chromium package (apt-get install chromium)")
+    pytest.skip("no chromium binary on this machine", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+HOSTILE = ("id,thread,parent,author,role,title,text\n"
+           "1,x,,Mallory,student,Hostile thread,\"<script>window.__pwned=1;alert(1)</script>"
+           "Hello <img src=x onerror=\"\"window.__pwned=2;alert(2)\"\"> all\"\n"
+           "2,x,1,Bob,instructor,,\"<a href=\"\"javascript:window.__pwned=3\"\">click</a> "
+           "thanks\"\n")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from coi import Workspace, import_bytes
+    from coi.demo import load_demo
+
+    folder = tmp_path_factory.mktemp("browser")
+    workspace = Workspace(folder / "ws.sqlite")
+    hostile = workspace.add(import_bytes("hostile.csv", HOSTILE.encode()))
+    load_demo(workspace)  # the latest discussion: what the dashboard opens on
+    port = free_port()
+    env = {**os.environ, "COI_WORKSPACE": str(folder / "ws.sqlite")}
+    log = (folder / "streamlit.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        log.close()
+        raise RuntimeError("streamlit did not start within 60 s")
+    yield url, hostile.id
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def page():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.dialogs = []  # type: ignore[attr-defined]
+        page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message),  # type: ignore
+                                          dialog.dismiss()))
+        yield page
+        browser.close()
+
+
+def settle(page) -> None:
+    """Wait until the script run has finished and charts and tables have drawn."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=120_000)
+    page.wait_for_timeout(1500)
+
+
+def test_overview_and_thread_view_render(server, page):
+    url, _ = server
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Course overview").wait_for(timeout=120_000)
+    page.get_by_text("Threads, most in need of attention first").wait_for(timeout=60_000)
+    page.get_by_text("Facilitation suggestions").first.wait_for()
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)
+    page.locator(".vega-embed").first.wait_for(timeout=60_000)
+    settle(page)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
+    assert page.get_by_text("teaching presence").count() >= 1
+
+    page.get_by_role("link", name="Thread view").click()
+    page.get_by_text("Inquiry trajectory").wait_for(timeout=60_000)
+    page.get_by_text("Reply tree").wait_for()
+    page.get_by_text("Posts", exact=True).wait_for()
+    page.locator("mark").first.wait_for(timeout=60_000)  # highlighted evidence spans
+    assert page.locator("mark").count() > 0
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "thread.png"), full_page=True)
+
+
+def test_hostile_post_never_executes(server, page):
+    url, hostile_id = server
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Course overview").wait_for(timeout=120_000)
+    page.get_by_role("link", name="Thread view").click()
+    page.get_by_text("Inquiry trajectory").wait_for(timeout=60_000)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.locator("[data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="hostile (2 posts)").click()
+    page.get_by_text("Hostile thread").first.wait_for(timeout=120_000)
+    page.get_by_text("Hello").first.wait_for(timeout=30_000)  # the post renders as text
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
+    assert page.evaluate("window.__pwned === undefined")
+    assert page.dialogs == []  # type: ignore[attr-defined]
+    assert page.locator("img[onerror]").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
