@@ -156,6 +156,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=20, help="threads to print (default 20)")
 
     p = commands.add_parser(
+        "agreement", help="inter-rater agreement of a codes table",
+        description="Agreement per code column of a long table (one row per post_id and "
+        "coder; columns named as in the coding output: cp_phase, sp_affective, …; empty = "
+        "not coded): percent agreement (Holsti), Cohen's kappa per pair of coders, "
+        "Krippendorff's alpha (nominal; ordinal for cp_phase), Gwet's AC1, confusion tables.")
+    p.add_argument("codes", help="CSV/JSONL/XLSX codes table")
+    p.add_argument("--json", help="write the statistics as JSON (keyed by dimension, then "
+                   "statistic)")
+    p.add_argument("--columns", help="comma-separated code columns (default: all but "
+                   "post_id, coder, memo)")
+
+    p = commands.add_parser(
         "evaluate", help="compare a model's codes with human codes",
         description="Code labelled posts with a model and print per-dimension Cohen's kappa "
         "and accuracy, per-code precision/recall/F1 and the cognitive-phase confusion matrix.")
@@ -425,6 +437,30 @@ def _suggest(args: argparse.Namespace) -> int:
             "suggestions": [s.to_dict() for s in suggestions]}
         Path(args.json).write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n",
                                    encoding="utf-8")
+    return 0
+
+
+@command("agreement")
+def _agreement(args: argparse.Namespace) -> int:
+    import json
+
+    from coi.agreement import agreement
+    from coi.pipeline.labels import read_table
+
+    codes = read_table(Path(args.codes))
+    columns = [c.strip() for c in args.columns.split(",")] if args.columns else None
+    result = agreement(codes, columns)
+    print(f"{'code':<22}{'units':>6}{'%agree':>8}{'kappa':>8}{'alpha':>8}{'alpha_ord':>10}"
+          f"{'AC1':>8}")
+    for name, stats in result.items():
+        ordinal = stats.get("krippendorff_alpha_ordinal")
+        print(f"{name:<22}{stats['units']:>6}{stats['percent_agreement']:>8.3f}"
+              f"{stats['cohen_kappa']:>8.3f}{stats['krippendorff_alpha_nominal']:>8.3f}"
+              f"{'' if ordinal is None else f'{ordinal:.3f}':>10}{stats['gwet_ac1']:>8.3f}")
+    print("(krippendorff_alpha_nominal = alpha; per-pair kappas, per-code statistics and "
+          "confusion tables are in the JSON)")
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

@@ -22,7 +22,7 @@ from coi.threads import derive_structure, repair_reply_tree
 
 def read_labelled(data: pd.DataFrame | str | Path, codebook: Codebook) -> pd.DataFrame:
     """Canonical posts with complete, validated code columns for every codebook dimension."""
-    frame = data.copy() if isinstance(data, pd.DataFrame) else _read_table(Path(data))
+    frame = data.copy() if isinstance(data, pd.DataFrame) else read_table(Path(data))
     frame = fill_implied(frame, codebook)
     missing = [c for c in label_columns(codebook) if c not in frame.columns]
     if missing:
@@ -40,17 +40,20 @@ def read_labelled(data: pd.DataFrame | str | Path, codebook: Codebook) -> pd.Dat
     return pd.concat([posts[list(COLUMNS) + extra], labels], axis=1)
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+def read_table(path: Path) -> pd.DataFrame:
+    """A labelled or codes table from .csv, .jsonl, .xlsx or .parquet (cells as written)."""
     if not path.exists():
-        raise CoiError(f"labelled data file {path} does not exist")
+        raise CoiError(f"file {path} does not exist")
     suffix = path.suffix.lower()
     if suffix in {".jsonl", ".ndjson"}:
         return pd.read_json(path, lines=True, dtype=False)
     if suffix == ".parquet":
         return pd.read_parquet(path)
+    if suffix == ".xlsx":
+        return pd.read_excel(path, dtype=str).fillna("")
     if suffix == ".csv":
         return pd.read_csv(path, dtype=str, keep_default_na=False)
-    raise CoiError(f"{path}: labelled data must be .csv, .jsonl or .parquet")
+    raise CoiError(f"{path}: expected a .csv, .jsonl, .xlsx or .parquet table")
 
 
 def label_columns(codebook: Codebook) -> list[str]:

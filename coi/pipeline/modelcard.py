@@ -28,8 +28,8 @@ def write_model_card(model_dir: str | Path, *, data_description: str,
         f"# Model card: {model_dir.name}",
         "",
         "A coi pipeline that codes discussion posts with the Community of Inquiry template: "
-        "indicator patterns mark evidence spans, one spaCy text classifier per codebook "
-        "dimension scores the post's own words, and a logistic combiner decides each code "
+        "indicator patterns mark evidence spans, a spaCy text classifier scores every "
+        "codebook label from the post's own words, and a logistic combiner decides each code "
         "from those scores, the thread context (depth, position, replies, role, similarity to "
         "the parent, quoting, length…) and the evidence counts.",
         "",
@@ -45,8 +45,8 @@ def write_model_card(model_dir: str | Path, *, data_description: str,
         f"{training['python']}; training took {training['seconds']} s",
         f"- size on disk: {folder_size_mb(model_dir):.1f} MB",
         f"- reproduce: `coi train --data bootstrap --out {model_dir.as_posix()} --seed "
-        f"{training['seed']} --architecture {training['architecture']}` (configs per "
-        "dimension in `configs/`)",
+        f"{training['seed']} --architecture {training['architecture']}` (the textcat's spaCy "
+        "config is `configs/textcat.cfg`)",
     ]
     if label_counts:
         lines += ["", "## Label distribution (training + dev)", "", "| code | posts |",
