@@ -61,3 +61,52 @@ def test_corrections_override_model_codes(workspace, stored):
     assert fixed.loc["2104", "cp_phase"] == "integration" and fixed.loc["2104", "tp_direct"] == 1
     assert fixed.loc["2104", "corrected"] == "cp_phase,tp_direct"
     assert fixed.loc["2101", "corrected"] == ""
+
+
+def test_sampling_strategies(fixtures):
+    from coi.annotation import sample_posts
+
+    posts = import_file(fixtures / "moodle" / "forum_export.csv").posts
+    random = sample_posts(posts, 4, strategy="random", seed=1)
+    assert len(set(random)) == 4 and "2112" not in random  # placeholders are never sampled
+    stratified = sample_posts(posts, 2, strategy="stratified", seed=1)
+    threads = posts.set_index("post_id").loc[stratified, "thread_id"]
+    assert set(threads) == {"301", "302"}  # one post from each thread
+    coded = pd.DataFrame({"post_id": ["2101", "2104"], "p_cp_other": [0.9, 0.4],
+                          "p_cp_triggering": [0.1, 0.45], "p_sp_affective": [0.1, 0.5]})
+    assert sample_posts(posts, 1, strategy="uncertain", coded=coded) == ["2104"]
+
+
+def test_assignments_progress_and_next_post(workspace, stored):
+    from coi.annotation import assign, next_post, progress
+
+    project = create_project(workspace, stored.id, "pilot")
+    assign(workspace, project.id, ["Ana", "Ben"], ["2101", "2104", "2107"])
+    ana = coder_id(workspace, project.id, "Ana")
+    assert next_post(workspace, project.id, ana) == "2101"
+    set_note(workspace, project.id, ana, "2101", done=True)
+    set_note(workspace, project.id, ana, "2104", skipped=True)
+    assert next_post(workspace, project.id, ana) == "2107"
+    table = progress(workspace, project.id).set_index("coder")
+    assert table.loc["Ana"].to_dict() == {"assigned": 3, "done": 1, "skipped": 1,
+                                          "flagged": 0, "remaining": 1}
+    assert table.loc["Ben", "remaining"] == 3
+
+
+def test_negotiation_settles_disputes(workspace, stored):
+    from coi.annotation import final_codes, open_disputes, set_negotiated
+
+    project = create_project(workspace, stored.id, "pilot")
+    ana, ben = coder_id(workspace, project.id, "Ana"), coder_id(workspace, project.id, "Ben")
+    for coder, phase in ((ana, "exploration"), (ben, "integration")):
+        set_code(workspace, project.id, coder, "2104", "cp_phase", phase)
+        set_code(workspace, project.id, coder, "2104", "sp_cohesive", 1)
+    disputes = open_disputes(workspace, project.id)
+    assert disputes[["post_id", "dimension", "Ana", "Ben"]].values.tolist() == [
+        ["2104", "cp_phase", "exploration", "integration"]]
+    set_negotiated(workspace, project.id, "2104", "cp_phase", "integration",
+                   "substantiated agreement with Tomás (B7)")
+    assert open_disputes(workspace, project.id).empty
+    final = final_codes(workspace, project.id).set_index("post_id")
+    assert final.loc["2104", "cp_phase"] == "integration"
+    assert final.loc["2104", "sp_cohesive"] == "1"
