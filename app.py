@@ -12,6 +12,13 @@ pages = st.navigation({
         st.Page("coi/ui/pages/thread.py", title="Thread view"),
         st.Page("coi/ui/pages/report_page.py", title="Export & report"),
     ],
+    "Research": [
+        st.Page("coi/ui/pages/projects.py", title="Coding projects"),
+        st.Page("coi/ui/pages/annotate.py", title="Annotate"),
+        st.Page("coi/ui/pages/agreement_page.py", title="Agreement"),
+        st.Page("coi/ui/pages/negotiate.py", title="Negotiate"),
+        st.Page("coi/ui/pages/train_page.py", title="Train & validate"),
+    ],
     "Data": [st.Page("coi/ui/pages/import_page.py", title="Import")],
 })
 pages.run()

@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import spacy
 
@@ -88,7 +89,11 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     start = time.perf_counter()
     multi = code(posts, model=nlp, n_process=args.n_process)
     multi_s = time.perf_counter() - start
-    same = single.drop(columns=["evidence"]).equals(multi.drop(columns=["evidence"]))
+    probabilities = [c for c in single.columns if c.startswith("p_") or c == "needs_reply"]
+    decisions = [c for c in single.columns if c not in probabilities]
+    same = bool(single[decisions].equals(multi[decisions]) and np.allclose(
+        single[probabilities].to_numpy(float), multi[probabilities].to_numpy(float),
+        rtol=0, atol=1e-9))
 
     results = {
         "posts": args.posts, "tokens": words,
@@ -100,7 +105,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         "ratio_single_to_tokenizer": round(tokenizer_s / single_s, 3),
         f"coi_{args.n_process}proc_s": round(multi_s, 2),
         f"coi_{args.n_process}proc_posts_per_s": round(args.posts / multi_s),
-        "multiprocess_same_codes": bool(same),
+        "multiprocess_same_codes": same,
         "peak_memory_mb": round(max(memory_single, peak_mb())),
     }
     print(json.dumps(results, indent=2))

@@ -70,6 +70,11 @@ def default_model_path() -> Path:
     return Path(__file__).resolve().parents[2] / "models" / DEFAULT_MODEL
 
 
+def models_dir() -> Path:
+    """Where models trained from the dashboard go: ``$COI_MODELS_DIR``, else ``models/``."""
+    return Path(os.environ.get("COI_MODELS_DIR") or default_model_path().parent)
+
+
 def model_pipeline_path(model: str | Path) -> Path:
     path = Path(model)
     if not path.exists() and not path.is_absolute():
@@ -85,13 +90,18 @@ def model_pipeline_path(model: str | Path) -> Path:
 
 
 @lru_cache(maxsize=4)
-def _load(path: str) -> Language:
+def _load(path: str, _stamp: int) -> Language:
     try:
-        return spacy.load(path)
+        nlp = spacy.load(path)
     except (OSError, ValueError, KeyError) as exc:
         raise ModelError(f"cannot load the model at {path}: {exc}") from None
+    nlp.meta["coi_path"] = path  # lets coi.code hand the model to worker processes
+    return nlp
 
 
 def load_model(model: str | Path | None = None) -> Language:
-    """Load a trained coi pipeline (cached per path)."""
-    return _load(str(model_pipeline_path(model or default_model_path()).resolve()))
+    """Load a trained coi pipeline (cached per path and version: a retrained model at the same
+    path is loaded afresh)."""
+    path = model_pipeline_path(model or default_model_path()).resolve()
+    stamp = (path / "config.cfg").stat().st_mtime_ns
+    return _load(str(path), stamp)

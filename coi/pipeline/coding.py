@@ -34,6 +34,9 @@ from coi.pipeline.context import iter_contexts
 Progress = Callable[[int, int], None]
 
 
+PARALLEL_MINIMUM = 4000  # below this, starting worker processes costs more than it saves
+
+
 def code(discussion: pd.DataFrame | ImportResult | str | Path, *,
          model: str | Path | Language | None = None, n_process: int = 1,
          batch_size: int = 256, progress: Progress | None = None) -> pd.DataFrame:
@@ -41,22 +44,68 @@ def code(discussion: pd.DataFrame | ImportResult | str | Path, *,
 
     ``discussion`` is a canonical DataFrame, an :class:`~coi.importers.ImportResult`, or the
     path of any supported export. ``progress(done, total)`` is called as posts are coded.
+    ``n_process`` > 1 codes groups of whole threads in worker processes (each loads the model
+    once); the rows are identical to the single-process result.
     """
     posts = _posts(discussion)
     nlp = model if isinstance(model, Language) else load_model(model)
-    combiner = nlp.get_pipe("coi_combiner")
-    codebook: Codebook = combiner.codebook
+    codebook: Codebook = nlp.get_pipe("coi_combiner").codebook
     pairs = list(iter_contexts(posts))
-    total = len(pairs)
+    path = nlp.meta.get("coi_path")
+    if n_process > 1 and path and len(pairs) >= PARALLEL_MINIMUM:
+        rows = _rows_parallel(pairs, path, n_process, batch_size, progress)
+    else:
+        rows = _rows(nlp, pairs, batch_size, progress)
+    return pd.DataFrame(rows, columns=output_columns(codebook))
+
+
+def _rows(nlp: Language, pairs: list[tuple[str, dict[str, Any]]], batch_size: int,
+          progress: Progress | None, offset: int = 0, total: int | None = None
+          ) -> list[dict[str, Any]]:
+    codebook: Codebook = nlp.get_pipe("coi_combiner").codebook
+    total = len(pairs) if total is None else total
     rows: list[dict[str, Any]] = []
-    for index, doc in enumerate(nlp.pipe(_docs(nlp, pairs), batch_size=batch_size,
-                                         n_process=n_process), start=1):
+    for index, doc in enumerate(nlp.pipe(_docs(nlp, pairs), batch_size=batch_size),
+                                start=offset + 1):
         rows.append(_row(doc, codebook))
         if progress is not None and (index % batch_size == 0 or index == total):
             progress(index, total)
     if progress is not None and total == 0:
         progress(0, 0)
-    return pd.DataFrame(rows, columns=output_columns(codebook))
+    return rows
+
+
+def _rows_parallel(pairs: list[tuple[str, dict[str, Any]]], path: str, n_process: int,
+                   batch_size: int, progress: Progress | None) -> list[dict[str, Any]]:
+    """Contexts are built once, here (they depend on the whole discussion); worker processes
+    (spawned: safe inside threaded apps; each loads the model once) only run the pipeline,
+    so the rows are identical to the single-process ones."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(1000, len(pairs) // (n_process * 6))
+    chunks = [pairs[start:start + size] for start in range(0, len(pairs), size)]
+    rows: list[dict[str, Any]] = []
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n_process, mp_context=context,
+                             initializer=_init_worker, initargs=(path,)) as pool:
+        for chunk_rows in pool.map(_code_chunk, chunks, [batch_size] * len(chunks)):
+            rows.extend(chunk_rows)
+            if progress is not None:
+                progress(len(rows), len(pairs))
+    return rows
+
+
+_WORKER_MODEL: list[Language] = []
+
+
+def _init_worker(path: str) -> None:
+    _WORKER_MODEL.append(load_model(path))
+
+
+def _code_chunk(pairs: list[tuple[str, dict[str, Any]]], batch_size: int
+                ) -> list[dict[str, Any]]:
+    return _rows(_WORKER_MODEL[0], pairs, batch_size, None)
 
 
 def output_columns(codebook: Codebook) -> list[str]:

@@ -213,9 +213,10 @@ def _logistic(seed: int) -> LogisticRegression:
 
 def _best_threshold(x: np.ndarray, y: np.ndarray, seed: int) -> float:
     """The threshold maximising F1 on cross-validated predictions (not in-sample ones)."""
-    if y.sum() < 4:
+    smaller_class = int(min(y.sum(), len(y) - y.sum()))
+    if smaller_class < 4:
         return 0.5
-    folds = StratifiedKFold(n_splits=min(5, int(y.sum())), shuffle=True, random_state=seed)
+    folds = StratifiedKFold(n_splits=min(5, smaller_class), shuffle=True, random_state=seed)
     scores = cross_val_predict(_logistic(seed), x, y, cv=folds, method="predict_proba")[:, 1]
     best, best_f1 = 0.5, -1.0
     for threshold in np.arange(0.2, 0.71, 0.05):

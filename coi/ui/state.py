@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from coi.annotation import annotations, apply_corrections, corrections_project
-from coi.pipeline.build import default_model_path
+from coi.pipeline.build import default_model_path, models_dir
 from coi.runs import coded_discussion, is_complete, model_fingerprint
 from coi.storage import StoredDiscussion, Workspace, default_location
 from coi.suggestions import Suggestion, suggest
@@ -58,8 +58,9 @@ def discussions() -> list[StoredDiscussion]:
 def available_models() -> dict[str, str]:
     """Label → model folder: the default model and every trained model beside it."""
     models = {"default (coi-default)": str(default_model_path())}
-    folder = default_model_path().parent
-    if folder.is_dir():
+    for folder in dict.fromkeys([default_model_path().parent, models_dir()]):
+        if not folder.is_dir():
+            continue
         for candidate in sorted(folder.iterdir()):
             if candidate.name != default_model_path().name and (
                     candidate / "pipeline" / "config.cfg").exists():

@@ -1,0 +1,121 @@
+"""Annotate: one post at a time, every click saved at once (blind between coders)."""
+
+import streamlit as st
+
+from coi.analytics import PHASES
+from coi.annotation import assignments, coder_id, next_post, notes, set_code, set_note
+from coi.highlight import post_html
+from coi.text import escape
+from coi.ui import components, state, workbench
+
+BINARY = ("sp_affective", "sp_interactive", "sp_cohesive", "tp_design", "tp_facilitation",
+          "tp_direct", "needs_reply")
+LABELS = {"sp_affective": "SP affective (emotion, humour, self-disclosure)",
+          "sp_interactive": "SP interactive (quotes, refers, asks, thanks, agrees)",
+          "sp_cohesive": "SP cohesive (names, we/us, greetings)",
+          "tp_design": "TP design & organisation", "tp_facilitation": "TP facilitating discourse",
+          "tp_direct": "TP direct instruction", "needs_reply": "Needs a reply"}
+
+discussion, model = state.sidebar()
+st.title("Annotate")
+project = workbench.choose_project(discussion.id)
+if project is None:
+    st.stop()
+workspace = state.current_workspace()
+name = st.sidebar.text_input("Coding as", key=workbench.CODER,
+                             help="Your coder name in this project")
+if not name.strip():
+    st.info("Enter your coder name in the sidebar to start.")
+    st.stop()
+coder = coder_id(workspace, project.id, name)
+assigned = assignments(workspace, project.id, coder)
+if not assigned:
+    st.warning(f"{name} has no posts assigned in '{project.name}'. Ask the project lead to add "
+               "you as a coder.")
+    st.stop()
+
+note_table = notes(workspace, project.id)
+mine = note_table[note_table["coder_id"] == coder].set_index("post_id") if len(
+    note_table) else note_table
+done = set(mine.index[mine["done"]]) if len(mine) else set()
+st.progress(len(done) / len(assigned), text=f"{len(done)} of {len(assigned)} posts coded")
+
+current_key = f"annotate_current_{project.id}_{coder}"
+if st.session_state.get(current_key) not in assigned:
+    st.session_state[current_key] = next_post(workspace, project.id, coder) or assigned[0]
+status = {p: ("✓ " if p in done else "· ") + p for p in assigned}
+post_id = st.selectbox("Post", assigned, format_func=status.__getitem__, key=current_key)
+
+posts = state.posts(state.location(), discussion.id)
+post = posts.set_index("post_id").loc[post_id]
+saved = workbench.my_codes(project, coder).get(post_id, {})
+
+with st.expander("Thread context (parent and previous posts)", expanded=True):
+    for _, earlier in workbench.thread_context(posts, post_id).iterrows():
+        st.markdown(f"**{escape(str(earlier['author']))}** ({earlier['role']}): "
+                    + escape(" ".join(str(earlier["text"]).split())[:600]),
+                    unsafe_allow_html=True)
+st.markdown(f"#### {escape(str(post['author']))} ({post['role']}) · `{post_id}`",
+            unsafe_allow_html=True)
+suggestion = None
+if project.show_model:
+    codes = state.coded(discussion.id, model).set_index("post_id")
+    if post_id in codes.index:
+        suggestion = codes.loc[post_id]
+st.markdown(post_html(str(post["text"]), suggestion["evidence"] if suggestion is not None
+                      else "[]"), unsafe_allow_html=True)
+if suggestion is not None:
+    st.caption("Model suggestion: " + components.code_badges(suggestion))
+
+
+def save(code: str, key: str) -> None:
+    value = st.session_state[key]
+    if code == "cp_phase":
+        set_code(workspace, project.id, coder, post_id, code, value)
+    else:
+        set_code(workspace, project.id, coder, post_id, code, int(bool(value)))
+
+
+phase_key = f"phase_{project.id}_{coder}_{post_id}"
+st.radio("Cognitive phase", PHASES, horizontal=True, key=phase_key,
+         index=PHASES.index(saved["cp_phase"]) if saved.get("cp_phase") in PHASES else None,
+         on_change=save, args=("cp_phase", phase_key))
+left, right = st.columns(2)
+for index, code in enumerate(BINARY):
+    key = f"{code}_{project.id}_{coder}_{post_id}"
+    (left if index % 2 == 0 else right).toggle(LABELS[code], key=key,
+                                               value=saved.get(code) == "1",
+                                               on_change=save, args=(code, key))
+memo_key = f"memo_{project.id}_{coder}_{post_id}"
+st.text_area("Memo (decisive indicators, doubts)", key=memo_key,
+             value=str(mine.loc[post_id, "memo"]) if post_id in mine.index else "",
+             on_change=lambda: set_note(workspace, project.id, coder, post_id,
+                                        memo=st.session_state[memo_key]))
+
+
+def finish(skip: bool = False) -> None:
+    if not skip:
+        if not st.session_state.get(phase_key):
+            st.session_state["annotate_error"] = "Choose a cognitive phase before 'Done'."
+            return
+        for code in BINARY:
+            key = f"{code}_{project.id}_{coder}_{post_id}"
+            set_code(workspace, project.id, coder, post_id, code,
+                     int(bool(st.session_state.get(key))))
+    set_note(workspace, project.id, coder, post_id, done=not skip, skipped=skip)
+    st.session_state[current_key] = next_post(workspace, project.id, coder) or post_id
+
+
+buttons = st.columns(3)
+buttons[0].button("Done → next", type="primary", on_click=finish, key="annotate_done")
+buttons[1].button("Skip", on_click=finish, kwargs={"skip": True}, key="annotate_skip")
+flagged = bool(mine.loc[post_id, "flagged"]) if post_id in mine.index else False
+buttons[2].button("Unflag" if flagged else "Flag for discussion", key="annotate_flag",
+                  on_click=lambda: set_note(workspace, project.id, coder, post_id,
+                                            flagged=not flagged))
+if st.session_state.get("annotate_error"):
+    st.error(st.session_state.pop("annotate_error"))
+st.caption("Every choice is saved the moment you make it. Keyboard: Tab moves between codes, "
+           "Space toggles, Enter on 'Done → next' moves on. "
+           + ("Blind project: other coders' codes are never shown here." if project.blind
+              else ""))
