@@ -39,7 +39,7 @@ def guid(*parts: object) -> str:
 def codes_table(posts: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     """Posts with their codes: one row per post (and coder, when ``codes`` has one)."""
     columns = ["post_id", "thread_id", "parent_id", "author", "role", "created_at", "forum",
-               "position", "text"]
+               "title", "depth", "position", "n_replies", "is_starter", "text"]
     merged = codes.merge(posts[columns], on="post_id", how="left", validate="many_to_one",
                          suffixes=("", "_post"))
     if "thread_id_post" in merged.columns:

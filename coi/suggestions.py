@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from coi.analytics import STAFF_ROLES, coded_posts, thread_metrics
+from coi.analytics import STAFF_ROLES, thread_metrics, thread_records
 from coi.errors import CodebookError
 
 EVIDENCE_LIMIT = 8
@@ -102,11 +102,10 @@ def suggest(posts: pd.DataFrame, coded: pd.DataFrame, *, rules: tuple[Rule, ...]
     rules' weights) and ``attention_reasons`` (their titles), sorted most urgent first.
     """
     rules = rules if rules is not None else load_rules()
-    metrics = thread_metrics(posts, coded)
+    by_thread = thread_records(posts, coded)
+    metrics = thread_metrics(posts, coded, records=by_thread)
     if metrics.empty:
         return metrics.assign(attention=[], attention_reasons=[]), []
-    data = coded_posts(posts, coded)
-    by_thread = dict(tuple(data.groupby("thread_id", sort=False)))
     suggestions: list[Suggestion] = []
     for record in metrics.to_dict("records"):
         thread = by_thread[record["thread_id"]]
@@ -134,48 +133,53 @@ def suggest(posts: pd.DataFrame, coded: pd.DataFrame, *, rules: tuple[Rule, ...]
 
 
 # -- evidence selectors -----------------------------------------------------------------------
-Selector = Callable[[pd.DataFrame, dict[str, Any]], list[str]]
+# Each takes a thread's column lists in post order (see coi.analytics.thread_records) and its
+# metrics, and returns post ids.
+Selector = Callable[[dict[str, list], dict[str, Any]], list[str]]
 
 
-def _ids(frame: pd.DataFrame) -> list[str]:
-    return frame["post_id"].astype(str).tolist()
+def _where(thread: dict[str, list], keep: Callable[[int], bool]) -> list[str]:
+    return [str(pid) for i, pid in enumerate(thread["post_id"]) if keep(i)]
 
 
-def _exploration_posts(thread: pd.DataFrame, _: dict[str, Any]) -> list[str]:
-    return _ids(thread[thread["cp_phase"] == "exploration"].iloc[::-1])
+def _exploration_posts(thread: dict[str, list], _: dict[str, Any]) -> list[str]:
+    return _where(thread, lambda i: thread["cp_phase"][i] == "exploration")[::-1]
 
 
-def _exploration_since_integration(thread: pd.DataFrame, metrics: dict[str, Any]) -> list[str]:
-    count = int(metrics["posts_since_integration"])
-    recent = thread.tail(count) if count else thread.iloc[0:0]
-    return _ids(recent[recent["cp_phase"] == "exploration"].iloc[::-1])
+def _exploration_since_integration(thread: dict[str, list],
+                                   metrics: dict[str, Any]) -> list[str]:
+    first = len(thread["post_id"]) - int(metrics["posts_since_integration"])
+    return _where(thread, lambda i: i >= first and thread["cp_phase"][i] == "exploration")[::-1]
 
 
-def _posts_without_social(thread: pd.DataFrame, _: dict[str, Any]) -> list[str]:
-    return _ids(thread[(thread["sp_cohesive"] == 0) & (thread["sp_interactive"] == 0)])
+def _posts_without_social(thread: dict[str, list], _: dict[str, Any]) -> list[str]:
+    return _where(thread, lambda i: not int(thread["sp_cohesive"][i])
+                  and not int(thread["sp_interactive"][i]))
 
 
-def _posts_since_teaching(thread: pd.DataFrame, metrics: dict[str, Any]) -> list[str]:
-    count = int(metrics["posts_since_teaching"])
-    return _ids(thread.tail(count)) if count else []
+def _posts_since_teaching(thread: dict[str, list], metrics: dict[str, Any]) -> list[str]:
+    first = len(thread["post_id"]) - int(metrics["posts_since_teaching"])
+    return _where(thread, lambda i: i >= first)
 
 
-def _staff_posts(thread: pd.DataFrame, _: dict[str, Any]) -> list[str]:
-    return _ids(thread[thread["role"].isin(STAFF_ROLES)])
+def _staff_posts(thread: dict[str, list], _: dict[str, Any]) -> list[str]:
+    return _where(thread, lambda i: thread["role"][i] in STAFF_ROLES)
 
 
-def _unanswered_needs(thread: pd.DataFrame, _: dict[str, Any]) -> list[str]:
-    waiting = thread[(thread["needs_reply"] >= 0.5) & (thread["n_replies"] == 0)]
-    return _ids(waiting.sort_values("needs_reply", ascending=False))
+def _unanswered_needs(thread: dict[str, list], _: dict[str, Any]) -> list[str]:
+    waiting = [i for i, need in enumerate(thread["needs_reply"])
+               if need >= 0.5 and thread["n_replies"][i] == 0]
+    waiting.sort(key=lambda i: -thread["needs_reply"][i])
+    return [str(thread["post_id"][i]) for i in waiting]
 
 
-def _dominant_author_posts(thread: pd.DataFrame, metrics: dict[str, Any]) -> list[str]:
-    return _ids(thread[thread["author"] == metrics["top_author"]])
+def _dominant_author_posts(thread: dict[str, list], metrics: dict[str, Any]) -> list[str]:
+    return _where(thread, lambda i: thread["author"][i] == metrics["top_author"])
 
 
-def _isolated_posts(thread: pd.DataFrame, metrics: dict[str, Any]) -> list[str]:
-    names = [n.strip() for n in str(metrics["isolated_names"]).split(",") if n.strip()]
-    return _ids(thread[thread["author"].isin(names)])
+def _isolated_posts(thread: dict[str, list], metrics: dict[str, Any]) -> list[str]:
+    names = {n.strip() for n in str(metrics["isolated_names"]).split(",") if n.strip()}
+    return _where(thread, lambda i: thread["author"][i] in names)
 
 
 SELECTORS: dict[str, Selector] = {

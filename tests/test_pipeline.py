@@ -64,7 +64,7 @@ def test_trained_model_saves_reloads_and_predicts_the_same(tiny_model, fixtures)
     again = code(discussion, model=reloaded)
     pd.testing.assert_frame_equal(first, again)
     assert (tiny_model / "training.json").exists()
-    assert (tiny_model / "configs" / "textcat.cfg").read_text().startswith("\n[paths]")
+    assert (tiny_model / "configs" / "coi_textcat_cp.cfg").read_text().startswith("\n[paths]")
 
 
 def test_coded_output_schema_and_evidence(tiny_model, fixtures):
@@ -119,3 +119,35 @@ def test_missing_model_is_a_clear_error(tmp_path):
 
     with pytest.raises(ModelError, match="coi train"):
         load_model(tmp_path / "nothing")
+
+
+def test_parallel_coding_gives_the_same_codes(tiny_model, monkeypatch):
+    import numpy as np
+
+    import coi.pipeline.coding as coding
+
+    posts = corpus.load("test")
+    single = code(posts, model=tiny_model)
+    monkeypatch.setattr(coding, "PARALLEL_MINIMUM", 0)
+    parallel = code(posts, model=tiny_model, n_process=2)
+    probabilities = [c for c in single.columns if c.startswith("p_") or c == "needs_reply"]
+    decisions = [c for c in single.columns if c not in probabilities]
+    pd.testing.assert_frame_equal(single[decisions], parallel[decisions])
+    assert np.allclose(single[probabilities].to_numpy(float),
+                       parallel[probabilities].to_numpy(float), rtol=0, atol=1e-9)
+
+
+def test_annotation_export_is_accepted_as_training_data(fixtures):
+    from coi.exchange import codes_table
+    from coi.pipeline.labels import read_labelled
+
+    posts = import_file(fixtures / "moodle" / "forum_export.csv").posts
+    real = posts[~posts["placeholder"]]
+    final = pd.DataFrame({"post_id": real["post_id"], "cp_phase": "exploration",
+                          "sp_affective": 0, "sp_interactive": 1, "sp_cohesive": 0,
+                          "tp_design": 0, "tp_facilitation": 0, "tp_direct": 0,
+                          "needs_reply": 0})
+    labelled = read_labelled(codes_table(posts, final), load_codebook())
+    assert len(labelled) == len(real) and (labelled["social"] == 1).all()
+    assert (labelled["depth"] == real.set_index("post_id").loc[labelled["post_id"], "depth"]
+            .to_numpy()).all()

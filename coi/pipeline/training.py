@@ -39,7 +39,14 @@ from coi.pipeline.build import evidence_pipeline, patterns_path
 from coi.pipeline.context import iter_contexts
 from coi.pipeline.features import FeatureSpec, context_features
 from coi.pipeline.labels import cats_for, read_labelled, targets
-from coi.pipeline.textcat import TEXTCAT, all_labels, make_docbin, textcat_config, train_textcat
+from coi.pipeline.textcat import (
+    TextcatGroup,
+    all_labels,
+    make_docbin,
+    textcat_config,
+    textcat_groups,
+    train_textcat,
+)
 
 
 @dataclass
@@ -89,7 +96,7 @@ def train_model(data: pd.DataFrame | str | Path, out: str | Path,
     featurizer = evidence_pipeline(options.patterns)
     train_docs = _feature_docs(featurizer, train)
     oof = _out_of_fold_cats(train, dev, codebook, options)
-    final = _train_textcat(train, dev, codebook, options)
+    final = _train_textcats(train, dev, codebook, options)
     spec = FeatureSpec(textcat_labels=tuple(all_labels(codebook)),
                        indicators=tuple(sorted(codebook.indicators())))
     matrix = _feature_matrix(train_docs, oof, spec)
@@ -104,7 +111,7 @@ def train_model(data: pd.DataFrame | str | Path, out: str | Path,
         "spacy": spacy.__version__, "python": platform.python_version(),
         "seconds": round(time.time() - started, 1),
     }
-    configs = {"textcat": _config(codebook, options)}
+    configs = {group.name: _config(group, options) for group in textcat_groups(codebook)}
     save_atomically(nlp, Path(out), summary, configs)
     return summary
 
@@ -124,18 +131,26 @@ def _check_every_label_present(train: pd.DataFrame, codebook: Codebook) -> None:
                              "from the codebook")
 
 
-def _config(codebook: Codebook, options: TrainingOptions) -> str:
-    return textcat_config(codebook, architecture=options.architecture, seed=options.seed,
+def _config(group: TextcatGroup, options: TrainingOptions) -> str:
+    return textcat_config(group, architecture=options.architecture, seed=options.seed,
                           max_epochs=options.max_epochs, patience=options.patience,
                           eval_frequency=options.eval_frequency, length=options.hash_buckets)
 
 
-def _train_textcat(train: pd.DataFrame, dev: pd.DataFrame, codebook: Codebook,
-                   options: TrainingOptions) -> spacy.Language:
+def _train_textcats(train: pd.DataFrame, dev: pd.DataFrame, codebook: Codebook,
+                    options: TrainingOptions) -> dict[str, spacy.Language]:
+    """One trained pipeline per textcat group (see :func:`textcat_groups`)."""
     blank = spacy.blank("en")
-    return train_textcat(_config(codebook, options),
-                         make_docbin(blank, _texts(train), cats_for(train, codebook)),
-                         make_docbin(blank, _texts(dev), cats_for(dev, codebook)), options.log)
+    train_texts, dev_texts = _texts(train), _texts(dev)
+    train_cats, dev_cats = cats_for(train, codebook), cats_for(dev, codebook)
+    trained = {}
+    for group in textcat_groups(codebook):
+        def only(cats: list[dict[str, float]]) -> list[dict[str, float]]:
+            return [{label: c[label] for label in group.labels} for c in cats]
+        trained[group.name] = train_textcat(
+            _config(group, options), make_docbin(blank, train_texts, only(train_cats)),
+            make_docbin(blank, dev_texts, only(dev_cats)), options.log)
+    return trained
 
 
 def _texts(posts: pd.DataFrame) -> list[str]:
@@ -151,10 +166,11 @@ def _out_of_fold_cats(train: pd.DataFrame, dev: pd.DataFrame, codebook: Codebook
     oof: list[dict[str, float]] = [{} for _ in range(len(train))]
     for fold in range(options.folds):
         inside, held = train[folds != fold], train[folds == fold]
-        nlp = _train_textcat(inside.reset_index(drop=True), dev, codebook, options)
-        for index, doc in zip(np.flatnonzero(folds == fold), nlp.pipe(_texts(held)),
-                              strict=True):
-            oof[index] = dict(doc.cats)
+        texts = _texts(held)
+        for nlp in _train_textcats(inside.reset_index(drop=True), dev, codebook,
+                                   options).values():
+            for index, doc in zip(np.flatnonzero(folds == fold), nlp.pipe(texts), strict=True):
+                oof[index].update(doc.cats)
     return oof
 
 
@@ -228,13 +244,14 @@ def _best_threshold(x: np.ndarray, y: np.ndarray, seed: int) -> float:
     return best
 
 
-def assemble(featurizer: spacy.Language, textcat: spacy.Language,
+def assemble(featurizer: spacy.Language, textcats: dict[str, spacy.Language],
              combiner_cfg: dict[str, Any]) -> spacy.Language:
-    """One pipeline: evidence → structure → textcat → combiner."""
+    """One pipeline: evidence → structure → textcats → combiner."""
     nlp = spacy.blank("en")
     nlp.add_pipe("evidence", source=featurizer)
     nlp.add_pipe("coi_structure", source=featurizer)
-    nlp.add_pipe(TEXTCAT, source=textcat)
+    for name, trained in textcats.items():
+        nlp.add_pipe(name, source=trained)
     combiner = nlp.add_pipe("coi_combiner")
     combiner.set_state(combiner_cfg)
     return nlp
