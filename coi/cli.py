@@ -156,6 +156,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=20, help="threads to print (default 20)")
 
     p = commands.add_parser(
+        "import-codes", parents=[workspace], help="load a codes table into a coding project",
+        description="Load human codes (a CSV/JSONL/XLSX table with post_id, an optional coder "
+        "column, and code columns named as in the coding output, e.g. the project export) "
+        "into a coding project of a stored discussion; the project is created if needed.")
+    p.add_argument("file", help="codes table")
+    p.add_argument("--project", required=True, help="project name")
+    p.add_argument("--discussion", type=int, help="discussion id (default: the latest)")
+    p.add_argument("--coder", default="imported", help="coder name for rows without a coder "
+                   "column (default: imported)")
+
+    p = commands.add_parser(
         "agreement", help="inter-rater agreement of a codes table",
         description="Agreement per code column of a long table (one row per post_id and "
         "coder; columns named as in the coding output: cp_phase, sp_affective, …; empty = "
@@ -437,6 +448,26 @@ def _suggest(args: argparse.Namespace) -> int:
             "suggestions": [s.to_dict() for s in suggestions]}
         Path(args.json).write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n",
                                    encoding="utf-8")
+    return 0
+
+
+@command("import-codes")
+def _import_codes(args: argparse.Namespace) -> int:
+    from coi.annotation import create_project, projects
+    from coi.exchange import import_codes, read_codes
+
+    workspace = open_workspace(args)
+    discussion = workspace.discussion(args.discussion)
+    known = {p.name: p for p in projects(workspace, discussion.id)}
+    project = known.get(args.project) or create_project(workspace, discussion.id, args.project)
+    table = read_codes(args.file)
+    unknown = set(table["post_id"].astype(str)) - set(workspace.posts(discussion.id)["post_id"])
+    if unknown:
+        raise CoiError(f"{len(unknown)} post ids of {args.file} are not in discussion "
+                       f"{discussion.id} (e.g. {sorted(unknown)[:3]}); import the codes into "
+                       "the discussion they belong to (--discussion)")
+    stored = import_codes(workspace, project.id, table, default_coder=args.coder)
+    print(f"stored {stored} codes in project '{project.name}' (discussion {discussion.id})")
     return 0
 
 

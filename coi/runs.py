@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coi.agreement import agreement, alpha, disagreements, gwet_ac1, holsti, shaffer_rho
+from coi.agreement import agreement, alpha, disagreements, holsti, shaffer_rho
 from coi.cli import main
 from coi.errors import CoiError
 

@@ -140,3 +140,54 @@ def test_hostile_post_never_executes(server, page):
     assert page.dialogs == []  # type: ignore[attr-defined]
     assert page.locator("img[onerror]").count() == 0
     assert page.locator("a[href^='javascript']").count() == 0
+
+
+def test_killing_the_app_mid_session_loses_no_annotation(tmp_path, page):
+    """Annotate in the browser, SIGKILL the server, and find every click in the workspace."""
+    import signal
+
+    from coi import Workspace
+    from coi.annotation import annotations, assign, coder_id, create_project, notes
+    from coi.demo import load_demo
+
+    workspace = Workspace(tmp_path / "ws.sqlite")
+    discussion = load_demo(workspace)
+    project = create_project(workspace, discussion.id, "Kill test")
+    post_ids = workspace.posts(discussion.id)["post_id"].tolist()[:3]
+    assign(workspace, project.id, ["Ana"], post_ids)
+    port = free_port()
+    log = (tmp_path / "streamlit.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "COI_WORKSPACE": str(tmp_path / "ws.sqlite")})
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        page.goto(f"{url}/annotate", wait_until="domcontentloaded")
+        name = page.get_by_role("textbox", name="Coding as")
+        name.fill("Ana")
+        name.press("Enter")
+        page.get_by_text("Cognitive phase").wait_for(timeout=120_000)
+        page.get_by_text("exploration", exact=True).click()
+        settle(page)
+        page.get_by_role("button", name="Done → next").click()
+        settle(page)
+        page.get_by_text("integration", exact=True).click()
+        settle(page)  # the second post's phase is set, but the post is not finished
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=20)
+        log.close()
+    ana = coder_id(workspace, project.id, "Ana")
+    saved = annotations(workspace, project.id, ana)
+    phases = saved[saved["code"] == "cp_phase"].set_index("post_id")["value"].to_dict()
+    assert phases == {post_ids[0]: "exploration", post_ids[1]: "integration"}
+    finished = notes(workspace, project.id)
+    assert finished.set_index("post_id").loc[post_ids[0], "done"]

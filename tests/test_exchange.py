@@ -117,3 +117,34 @@ def test_refi_qda_project_one_user_per_coder(tmp_path, discussion, two_coders):
     first = next(s for s in root.iter(f"{P}PlainTextSelection") if s.get("name") == "post 2101")
     coders = {c.get("creatingUser") for c in first.iter(f"{P}Coding")}
     assert coders == set(users.values())
+
+
+def test_cli_import_codes(tmp_path, fixtures, two_coders, discussion, capsys):
+    from coi.cli import main
+
+    ws = str(tmp_path / "ws.sqlite")
+    assert main(["import", str(fixtures / "moodle" / "forum_export.csv"), "--workspace", ws,
+                 "--quiet"]) == 0
+    path = tmp_path / "codes.jsonl"
+    codes_table(discussion, two_coders).to_json(path, orient="records", lines=True,
+                                                date_format="iso")
+    assert main(["import-codes", str(path), "--project", "Pilot", "--workspace", ws]) == 0
+    assert "stored 112 codes in project 'Pilot'" in capsys.readouterr().out
+    foreign = tmp_path / "foreign.csv"
+    pd.DataFrame({"post_id": ["x1"], "cp_phase": ["other"]}).to_csv(foreign, index=False)
+    assert main(["import-codes", str(foreign), "--project", "Pilot", "--workspace", ws]) == 2
+    assert "not in discussion" in capsys.readouterr().err
+
+
+def test_qdpx_against_the_official_schema_when_available(tmp_path, discussion, two_coders):
+    """The REFI-QDA consortium publishes the XSD (qdasoftware.org); it is not bundled here.
+    Point COI_REFI_QDA_XSD at Project-mrt2019.xsd to validate against it."""
+    import os
+
+    schema_path = os.environ.get("COI_REFI_QDA_XSD")
+    if not schema_path:
+        pytest.skip("COI_REFI_QDA_XSD not set (official REFI-QDA schema not bundled)")
+    xmlschema = pytest.importorskip("xmlschema")
+    path = write_qdpx(tmp_path / "course.qdpx", discussion, two_coders, "Week 3 forum")
+    with zipfile.ZipFile(path) as archive:
+        xmlschema.XMLSchema(schema_path).validate(archive.read("project.qde").decode())

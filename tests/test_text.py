@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from coi.text import html_to_text, own_words, plain_to_text, quoted_words, sanitize_html, \
-    slack_to_text
+from coi.text import (
+    html_to_text,
+    own_words,
+    plain_to_text,
+    quoted_words,
+    sanitize_html,
+    slack_to_text,
+)
 
 
 def test_paragraphs_lists_entities_links():

@@ -196,8 +196,8 @@ def _records(document: Any) -> list[Any] | None:
 
 
 def _load_zip(source: Source, report: ImportReport, limits: Limits) -> tuple[str, Any]:
-    import zipfile
     import io
+    import zipfile
 
     try:
         names = zipfile.ZipFile(io.BytesIO(source.data)).namelist()

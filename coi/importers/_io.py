@@ -41,8 +41,9 @@ class Source:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
             raise InputLimitError(
-                f"{path}: the file is {size / MB:.0f} MB, above the {limits.max_file_bytes / MB:.0f}"
-                " MB limit. Split the export, or raise COI_MAX_FILE_MB if you trust the file.")
+                f"{path}: the file is {size / MB:.0f} MB, above the "
+                f"{limits.max_file_bytes / MB:.0f} MB limit. Split the export, or raise "
+                "COI_MAX_FILE_MB if you trust the file.")
         return cls(path.name, path.read_bytes())
 
     @classmethod

@@ -21,7 +21,7 @@ SIGNATURE = frozenset({"id", "discussion", "parent", "userid", "created", "subje
 
 
 def matches(columns: set[str]) -> bool:
-    return SIGNATURE <= columns
+    return columns >= SIGNATURE
 
 
 def read(table: pd.DataFrame, options: ImportOptions, report: ImportReport,

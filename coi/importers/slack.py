@@ -13,7 +13,6 @@ by ``ts``. Slack has no course roles: pass a ``roles`` mapping (user id or name 
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections import Counter
 from typing import Any
@@ -21,8 +20,8 @@ from typing import Any
 import pandas as pd
 
 from coi.errors import CoiError, ImportFormatError
-from coi.importers._io import decode_text, load_json
 from coi.importers._common import ImportOptions
+from coi.importers._io import decode_text, load_json
 from coi.report import ImportReport
 from coi.text import slack_to_text
 from coi.threads import ROW

@@ -28,11 +28,14 @@ CONTEXT_FEATURES: tuple[str, ...] = (
 )
 
 _WORD = re.compile(r"[a-z][a-z'’-]{2,}")
-_STOP = frozenset(
-    "the and for that this with you your are was were have has had not but can could would "
-    "should will just they them their what when where which who how why all any our out get "
-    "got also its it's i'm i've don't about from into than then there these those been being "
-    "more most some such only very really much many like one two did does doing yes too".split())
+_STOP = frozenset({
+    "the", "and", "for", "that", "this", "with", "you", "your", "are", "was", "were", "have",
+    "has", "had", "not", "but", "can", "could", "would", "should", "will", "just", "they", "them",
+    "their", "what", "when", "where", "which", "who", "how", "why", "all", "any", "our", "out",
+    "get", "got", "also", "its", "it's", "i'm", "i've", "don't", "about", "from", "into", "than",
+    "then", "there", "these", "those", "been", "being", "more", "most", "some", "such", "only",
+    "very", "really", "much", "many", "like", "one", "two", "did", "does", "doing", "yes", "too",
+})
 
 
 def content_words(text: str) -> frozenset[str]:

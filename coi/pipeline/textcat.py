@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import io
 import tempfile
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from confection import Config

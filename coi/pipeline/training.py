@@ -145,12 +145,15 @@ def _train_textcats(train: pd.DataFrame, dev: pd.DataFrame, codebook: Codebook,
     train_cats, dev_cats = cats_for(train, codebook), cats_for(dev, codebook)
     trained = {}
     for group in textcat_groups(codebook):
-        def only(cats: list[dict[str, float]]) -> list[dict[str, float]]:
-            return [{label: c[label] for label in group.labels} for c in cats]
         trained[group.name] = train_textcat(
-            _config(group, options), make_docbin(blank, train_texts, only(train_cats)),
-            make_docbin(blank, dev_texts, only(dev_cats)), options.log)
+            _config(group, options),
+            make_docbin(blank, train_texts, _only(train_cats, group.labels)),
+            make_docbin(blank, dev_texts, _only(dev_cats, group.labels)), options.log)
     return trained
+
+
+def _only(cats: list[dict[str, float]], labels: tuple[str, ...]) -> list[dict[str, float]]:
+    return [{label: c[label] for label in labels} for c in cats]
 
 
 def _texts(posts: pd.DataFrame) -> list[str]:

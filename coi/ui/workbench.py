@@ -57,6 +57,32 @@ def field_exports(project: Project, discussion: StoredDiscussion) -> None:
                                    f"{name}.qdpx", key="export_qdpx")
 
 
+def codes_import(project: Project, discussion: StoredDiscussion) -> None:
+    """Load a codes table (e.g. an earlier export, or codes from another tool) back in."""
+    from coi.errors import CoiError
+    from coi.exchange import import_codes
+
+    st.subheader("Import codes into this project")
+    upload = st.file_uploader("Codes table (CSV/JSONL/XLSX with post_id, coder and code "
+                              "columns)", type=["csv", "jsonl", "xlsx"], key="codes_upload")
+    if upload is not None and st.button("Import codes", key="codes_upload_go"):
+        from coi.exchange import read_codes
+
+        suffix = Path(upload.name).suffix
+        with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+            handle.write(upload.getvalue())
+            handle.flush()
+            try:
+                table = read_codes(handle.name)
+                known = set(state.posts(state.location(), discussion.id)["post_id"])
+                table = table[table["post_id"].astype(str).isin(known)]
+                stored = import_codes(state.current_workspace(), project.id, table)
+            except CoiError as error:
+                st.error(str(error))
+            else:
+                st.success(f"Stored {stored} codes.")
+
+
 def my_codes(project: Project, coder: int) -> dict[str, dict[str, str]]:
     """post_id → {code: value} for one coder (the only codes a blind coder may see)."""
     table = annotations(state.current_workspace(), project.id, coder)

@@ -5,9 +5,9 @@ import streamlit as st
 
 from coi.agreement import agreement, disagreements
 from coi.annotation import annotations, wide
+from coi.codebook import load_codebook
 from coi.errors import CoiError
 from coi.pipeline.labels import fill_implied
-from coi.codebook import load_codebook
 from coi.ui import state, workbench
 
 discussion, model = state.sidebar()

@@ -16,7 +16,8 @@ pseudonymize = st.checkbox("Pseudonymize names (also inside posts)", key="upload
 if upload is not None and st.button("Import", key="upload_go"):
     try:
         workspace = state.current_workspace()
-        pseudonymizer = Pseudonymizer(key_file=default_key_file(workspace.url)) if pseudonymize else None
+        pseudonymizer = (Pseudonymizer(key_file=default_key_file(workspace.url))
+                         if pseudonymize else None)
         result = import_bytes(upload.name, upload.getvalue(),
                               None if format == "detect automatically" else format,
                               pseudonymizer=pseudonymizer)
