@@ -27,11 +27,54 @@ def slack_zip(tmp_path: Path) -> Path:
     return target
 
 
+POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+
+
+def postgres_available() -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres",
+                        connect_timeout=3).close()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "no server to test against"
+        return False
+
+
 @pytest.fixture
-def workspace(tmp_path: Path):
+def postgres_url():
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    import os
+    import uuid
+
+    if not postgres_available():
+        if os.environ.get("COI_REQUIRE_POSTGRES") == "1":
+            pytest.fail("COI_REQUIRE_POSTGRES=1 but no PostgreSQL server on 127.0.0.1:5432")
+        pytest.skip("no PostgreSQL server on 127.0.0.1:5432")
+    import psycopg
+
+    name = f"coi_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres",
+                         autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield f"{POSTGRES_SERVER}/{name}"
+    with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres",
+                         autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def workspace(request, tmp_path: Path):
+    """A real workspace: a SQLite file, and a PostgreSQL database where a server runs."""
     from coi.storage import Workspace
 
-    return Workspace(tmp_path / "workspace.sqlite")
+    if request.param == "sqlite":
+        yield Workspace(tmp_path / "workspace.sqlite")
+        return
+    url = request.getfixturevalue("postgres_url")
+    workspace = Workspace(url)
+    yield workspace
+    workspace.engine.dispose()
 
 
 def zip_bytes(entries: dict[str, bytes]) -> bytes:
