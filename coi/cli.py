@@ -115,6 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default 1; 2 helps on large exports)")
     p.add_argument("--batch-size", type=int, default=256, help="posts per batch (default 256)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--scheduler", nargs="?", const="local", metavar="ADDRESS",
+                   help="code a canonical Parquet dataset (`coi export --format parquet`) on a "
+                   "Dask cluster: the scheduler's address (tcp://host:8786), or no address for "
+                   "a local cluster; -o is then a folder of partitioned Parquet")
+    p.add_argument("--workers", type=int, default=2, help="local cluster workers (default 2)")
 
     p = commands.add_parser(
         "train", help="train a coding model from labelled posts",
@@ -314,6 +319,14 @@ def _code(args: argparse.Namespace) -> int:
     from coi.importers import import_file
     from coi.pipeline import code, load_model
 
+    if args.scheduler:
+        from coi.distributed import code_parquet
+
+        summary = code_parquet(args.file, args.output, model=args.model,
+                               scheduler=args.scheduler, workers=args.workers)
+        print(f"coded {summary['posts']} posts in {summary['seconds']} s; wrote "
+              f"{summary['files']} Parquet files to {args.output}", file=sys.stderr)
+        return 0
     result = import_file(args.file, args.input_format)
     print(result.report.summary(), file=sys.stderr)
     nlp = load_model(args.model)

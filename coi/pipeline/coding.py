@@ -39,18 +39,20 @@ PARALLEL_MINIMUM = 4000  # below this, starting worker processes costs more than
 
 def code(discussion: pd.DataFrame | ImportResult | str | Path, *,
          model: str | Path | Language | None = None, n_process: int = 1,
-         batch_size: int = 256, progress: Progress | None = None) -> pd.DataFrame:
+         batch_size: int = 256, progress: Progress | None = None,
+         staff: set[str] | None = None) -> pd.DataFrame:
     """Code every post of a discussion; returns the coded DataFrame (see module docstring).
 
     ``discussion`` is a canonical DataFrame, an :class:`~coi.importers.ImportResult`, or the
     path of any supported export. ``progress(done, total)`` is called as posts are coded.
     ``n_process`` > 1 codes groups of whole threads in worker processes (each loads the model
-    once); the rows are identical to the single-process result.
+    once); the rows are identical to the single-process result. ``staff``: see
+    :func:`coi.pipeline.context.iter_contexts` (for coding part of a discussion).
     """
     posts = _posts(discussion)
     nlp = model if isinstance(model, Language) else load_model(model)
     codebook: Codebook = nlp.get_pipe("coi_combiner").codebook
-    pairs = list(iter_contexts(posts))
+    pairs = list(iter_contexts(posts, staff))
     path = nlp.meta.get("coi_path")
     if n_process > 1 and path and len(pairs) >= PARALLEL_MINIMUM:
         rows = _rows_parallel(pairs, path, n_process, batch_size, progress)

@@ -20,13 +20,16 @@ def model_text(text: str) -> str:
     return own_words(text).replace("\u2019", "'")
 
 
-def iter_contexts(posts: pd.DataFrame) -> Iterator[tuple[str, dict[str, Any]]]:
+def iter_contexts(posts: pd.DataFrame, staff: set[str] | None = None
+                  ) -> Iterator[tuple[str, dict[str, Any]]]:
     """(text for the model, context) per non-placeholder post, in the frame's order.
 
     The context holds the post's place in its thread (depth, position, replies, thread size),
     its author's role, whether the author started the thread, whether it replies to staff, what
     it quotes, its similarity to its parent, and the names of the other participants (for
-    vocatives).
+    vocatives). ``staff`` names the instructors and facilitators of the whole discussion
+    when ``posts`` is only part of it (a partition of a distributed run), so that contexts
+    do not depend on how the posts were split.
     """
     texts = dict(zip(posts["post_id"], posts["text"], strict=True))
     own: dict[str, str] = {}
@@ -42,7 +45,8 @@ def iter_contexts(posts: pd.DataFrame) -> Iterator[tuple[str, dict[str, Any]]]:
     thread_sizes = real.groupby("thread_id").size().to_dict()
     starter_author = posts.loc[posts["is_starter"]].set_index("thread_id")["author"].to_dict()
     participants = real.groupby("thread_id")["author"].agg(lambda a: sorted(set(a))).to_dict()
-    staff_names = set(real.loc[real["role"].isin(STAFF), "author"])
+    staff_names = set(real.loc[real["role"].isin(STAFF), "author"]) if staff is None else set(
+        staff)
     hashes_of = {name: frozenset(hash_string(p.lower()) for p in _name_parts(name) if len(p) >= 2)
                  for name in set(real["author"]) | staff_names}
     staff_hashes = frozenset().union(*(hashes_of[name] for name in staff_names))
