@@ -5,7 +5,15 @@ Pages live in ``coi/ui/pages`` and only render; the library (``coi``) does the w
 
 import streamlit as st
 
+from coi.ui.auth import USER, require_user
+
 st.set_page_config(page_title="coi — Community of Inquiry", page_icon="💬", layout="wide")
+user = require_user()
+st.session_state.setdefault(USER, {"name": user.name, "role": user.role,
+                                   "projects": user.projects, "email": user.email})
+if not user.is_lead:  # coders: their own coding work only
+    st.navigation([st.Page("coi/ui/pages/annotate.py", title="Annotate")]).run()
+    st.stop()
 pages = st.navigation({
     "Facilitate": [
         st.Page("coi/ui/pages/overview.py", title="Course overview", default=True),

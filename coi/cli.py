@@ -161,6 +161,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, default=20, help="threads to print (default 20)")
 
     p = commands.add_parser(
+        "access", help="manage who may sign in to a served dashboard",
+        description="Users for the dashboard's token sign-in (set COI_ACCESS_FILE to the file "
+        "when serving). Leads see their projects (all when none are listed) and run "
+        "agreement, negotiation and training; coders only annotate their own projects.")
+    p.add_argument("action", choices=["add-user", "list"])
+    p.add_argument("name", nargs="?", help="user name (add-user)")
+    p.add_argument("--role", choices=["lead", "coder"], default="coder")
+    p.add_argument("--projects", default="", help="comma-separated project names")
+    p.add_argument("--email", default="", help="e-mail for OIDC sign-in (st.login)")
+    p.add_argument("--file", help="access file (default: $COI_ACCESS_FILE)")
+
+    p = commands.add_parser(
         "import-codes", parents=[workspace], help="load a codes table into a coding project",
         description="Load human codes (a CSV/JSONL/XLSX table with post_id, an optional coder "
         "column, and code columns named as in the coding output, e.g. the project export) "
@@ -461,6 +473,28 @@ def _suggest(args: argparse.Namespace) -> int:
             "suggestions": [s.to_dict() for s in suggestions]}
         Path(args.json).write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n",
                                    encoding="utf-8")
+    return 0
+
+
+@command("access")
+def _access(args: argparse.Namespace) -> int:
+    from coi.access import AccessFile, access_file_path
+
+    path = Path(args.file) if args.file else access_file_path()
+    if path is None:
+        raise CoiError("give --file or set COI_ACCESS_FILE")
+    access = AccessFile.load(path)
+    if args.action == "list":
+        for user in access.describe():
+            print(f"{user['name']:<20} {user['role']:<6} projects: "
+                  f"{', '.join(user['projects']) or '(all)'}  {user['email']}")
+        return 0
+    if not args.name:
+        raise CoiError("add-user needs a user name")
+    projects = [p.strip() for p in args.projects.split(",") if p.strip()]
+    token = access.add_user(args.name, args.role, projects, args.email)
+    access.save(path)
+    print(f"added {args.name} ({args.role}); their token (shown only now): {token}")
     return 0
 
 

@@ -19,9 +19,15 @@ CODER = "coder_name"
 
 
 def choose_project(discussion_id: int) -> Project | None:
-    found = [p for p in projects(state.current_workspace(), discussion_id) if p.kind == "coding"]
+    """The project chosen in the sidebar, among those the signed-in user may see."""
+    from coi.ui.auth import current_user
+
+    user = current_user()
+    found = [p for p in projects(state.current_workspace(), discussion_id)
+             if p.kind == "coding" and user.may_see_project(p.name)]
     if not found:
-        st.info("No coding project on this discussion yet: create one on 'Coding projects'.")
+        st.info("No coding project on this discussion for you yet"
+                + (": create one on 'Coding projects'." if user.is_lead else "."))
         return None
     by_id = {p.id: p for p in found}
     if st.session_state.get(PROJECT) not in by_id:

@@ -9,7 +9,9 @@ from coi.codebook import load_codebook
 from coi.errors import CoiError
 from coi.pipeline.labels import fill_implied
 from coi.ui import state, workbench
+from coi.ui.auth import require_lead
 
+require_lead()
 discussion, model = state.sidebar()
 st.title("Inter-rater agreement")
 project = workbench.choose_project(discussion.id)

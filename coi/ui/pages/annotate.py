@@ -6,7 +6,9 @@ from coi.analytics import PHASES
 from coi.annotation import assignments, coder_id, next_post, notes, set_code, set_note
 from coi.highlight import post_html
 from coi.text import escape
+from coi.access import access_file_path
 from coi.ui import components, state, workbench
+from coi.ui.auth import current_user
 
 BINARY = ("sp_affective", "sp_interactive", "sp_cohesive", "tp_design", "tp_facilitation",
           "tp_direct", "needs_reply")
@@ -22,8 +24,12 @@ project = workbench.choose_project(discussion.id)
 if project is None:
     st.stop()
 workspace = state.current_workspace()
+user = current_user()
+if access_file_path() is not None or user.name != "local":  # signed in: code as yourself
+    st.session_state[workbench.CODER] = user.name
 name = st.sidebar.text_input("Coding as", key=workbench.CODER,
-                             help="Your coder name in this project")
+                             help="Your coder name in this project",
+                             disabled=access_file_path() is not None or user.name != "local")
 if not name.strip():
     st.info("Enter your coder name in the sidebar to start.")
     st.stop()

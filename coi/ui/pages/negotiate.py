@@ -7,7 +7,9 @@ from coi.annotation import coders_table, final_codes, open_disputes, set_negotia
 from coi.highlight import post_html
 from coi.text import escape
 from coi.ui import state, workbench
+from coi.ui.auth import require_lead
 
+require_lead()
 discussion, model = state.sidebar()
 st.title("Negotiate disagreements")
 st.caption("Coders discuss each disagreement and record the agreed code (negotiated coding, "

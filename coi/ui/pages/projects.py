@@ -5,7 +5,9 @@ import streamlit as st
 from coi.annotation import STRATEGIES, assign, create_project, progress, projects, sample_posts
 from coi.errors import CoiError
 from coi.ui import state, workbench
+from coi.ui.auth import require_lead
 
+require_lead()
 discussion, model = state.sidebar()
 st.title("Coding projects")
 workspace = state.current_workspace()

@@ -10,8 +10,10 @@ from coi.annotation import final_codes
 from coi.errors import CoiError
 from coi.pipeline.build import models_dir
 from coi.ui import state, workbench
+from coi.ui.auth import require_lead
 from coi.validation import labelled_posts, validate_codes
 
+require_lead()
 discussion, model = state.sidebar()
 st.title("Train & validate a model")
 project = workbench.choose_project(discussion.id)
