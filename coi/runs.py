@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import insert, select, update
 
+from coi.analytics import STAFF_ROLES
 from coi.pipeline.build import model_pipeline_path
 from coi.storage import Workspace, tables
 
@@ -63,9 +64,10 @@ def coded_discussion(workspace: Workspace, discussion_id: int, *,
         todo = real[~real["post_id"].isin(have)]
         coded_so_far = len(have)
         wanted = set(todo["post_id"])
+        staff = set(real.loc[real["role"].isin(STAFF_ROLES), "author"])
         for threads in _thread_chunks(todo, BATCH * 4):
             coded = code(posts[posts["thread_id"].isin(threads)], model=nlp,
-                         n_process=n_process)
+                         n_process=n_process, staff=staff)  # chunking must not change codes
             coded = coded[coded["post_id"].isin(wanted)]
             _store(workspace, run_id, coded)
             coded_so_far += len(coded)

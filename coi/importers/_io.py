@@ -87,14 +87,25 @@ def decode_text(data: bytes, name: str, report: ImportReport | None = None) -> s
     writer adds a UTF-8 BOM. A last resort (latin-1) never fails but is reported.
     """
     encoding = _detect_encoding(data)
-    text = data.decode(encoding, errors="strict") if encoding != "latin-1" else data.decode(
-        "latin-1")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:  # a BOM or NULs promised an encoding the bytes do not keep
+        encoding = next((e for e in ("utf-8", "cp1252") if _decodes(data, e)), "latin-1")
+        text = data.decode(encoding)
     if report is not None:
         report.encoding = encoding
         if encoding in {"cp1252", "latin-1"}:
             report.info(f"the file is not UTF-8; it was read as {encoding}. If accented letters "
                         "look wrong, re-save the export as UTF-8.", file=name)
     return text.replace("\x00", "")
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _detect_encoding(data: bytes) -> str:
@@ -104,13 +115,7 @@ def _detect_encoding(data: bytes) -> str:
     sample = data[:4096]
     if sample and sample.count(b"\x00") > len(sample) // 4:
         return "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    return "latin-1"
+    return next((e for e in ("utf-8", "cp1252") if _decodes(data, e)), "latin-1")
 
 
 def load_json(text: str, name: str, limits: Limits) -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from coi.errors import ImportFormatError
+from coi.errors import ImportFormatError, InputLimitError
 from coi.importers._io import Source, check_depth, check_zip_infos, decode_text, load_json
 from coi.limits import Limits
 from coi.report import ImportReport
@@ -130,7 +130,9 @@ def read_xlsx(source: Source, report: ImportReport, limits: Limits) -> pd.DataFr
     import openpyxl  # imported lazily: only XLSX imports pay for it
 
     try:
-        check_zip_infos(zipfile.ZipFile(io.BytesIO(source.data)).infolist(), source.name, limits)
+        archive = zipfile.ZipFile(io.BytesIO(source.data))
+        check_zip_infos(archive.infolist(), source.name, limits)
+        _refuse_xml_entities(archive, source.name)
         # data_only=False: a post typed as "=…" is kept as typed, not as a missing value
         workbook = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True,
                                           data_only=False)
@@ -161,6 +163,18 @@ def read_xlsx(source: Source, report: ImportReport, limits: Limits) -> pd.DataFr
     report.encoding = "xlsx"
     report.records_read = len(rows)
     return _frame(header, rows, numbers, source.name, report)
+
+
+def _refuse_xml_entities(archive: zipfile.ZipFile, name: str) -> None:
+    """Workbooks never need DTDs: entity declarations are how 'billion laughs' payloads
+    expand a few bytes into gigabytes, so they are refused before any XML is parsed."""
+    for info in archive.infolist():
+        if info.filename.endswith((".xml", ".rels")):
+            with archive.open(info) as handle:
+                head = handle.read(4096)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise InputLimitError(f"{name}: {info.filename} declares XML entities (a "
+                                      "'billion laughs' payload?); refused")
 
 
 def _cell(value: Any) -> str:

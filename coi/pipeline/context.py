@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 from spacy.strings import hash_string
 
+from coi.analytics import STAFF_ROLES
 from coi.pipeline.features import content_words, jaccard
 from coi.text import own_words, quoted_words
 
-STAFF = {"instructor", "facilitator"}
+STAFF = set(STAFF_ROLES)
 
 
 def model_text(text: str) -> str:

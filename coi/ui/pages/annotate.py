@@ -2,11 +2,11 @@
 
 import streamlit as st
 
+from coi.access import access_file_path
 from coi.analytics import PHASES
 from coi.annotation import assignments, coder_id, next_post, notes, set_code, set_note
 from coi.highlight import post_html
 from coi.text import escape
-from coi.access import access_file_path
 from coi.ui import components, state, workbench
 from coi.ui.auth import current_user
 
