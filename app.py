@@ -18,6 +18,7 @@ pages = st.navigation({
     "Facilitate": [
         st.Page("coi/ui/pages/overview.py", title="Course overview", default=True),
         st.Page("coi/ui/pages/thread.py", title="Thread view"),
+        st.Page("coi/ui/pages/social_page.py", title="Social learning"),
         st.Page("coi/ui/pages/report_page.py", title="Export & report"),
     ],
     "Research": [

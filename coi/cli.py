@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "workspace file, <workspace>.pseudonym-key.json)")
     p.add_argument("--name", help="name of the discussion in the workspace (default: file "
                    "name)")
+    p.add_argument("--group-conversations", type=int, metavar="MINUTES", help="chat channels "
+                   "without threads (Slack/Teams): group stand-alone messages into "
+                   "conversations when less than MINUTES apart or linked by @mentions")
     p.add_argument("--quiet", action="store_true", help="print only the summary line")
 
     p = commands.add_parser("list", parents=[workspace],
@@ -258,11 +261,13 @@ def _import(args: argparse.Namespace) -> int:
     roles = read_roles(args.roles) if args.roles else {}
     columns = parse_mapping(args.column, "--column")
     result = import_file(args.file, args.format, columns=columns, roles=roles,
-                         forum=args.forum, timezone=args.timezone, pseudonymizer=pseudonymizer)
+                         forum=args.forum, timezone=args.timezone, pseudonymizer=pseudonymizer,
+                         group_minutes=args.group_conversations)
     if args.name:
         result.name = args.name
     stored = workspace.add(result, pseudonymized=args.pseudonymize, options={
-        "columns": columns, "roles": roles, "forum": args.forum, "timezone": args.timezone})
+        "columns": columns, "roles": roles, "forum": args.forum, "timezone": args.timezone,
+        "group_minutes": args.group_conversations})
     if not args.quiet:
         for issue in result.report.issues:
             print(f"  {issue}")

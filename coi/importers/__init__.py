@@ -57,7 +57,7 @@ class ImportResult:
 def import_file(path: str | Path, format: str | None = None, *,
                 columns: dict[str, str] | None = None, roles: dict[str, str] | None = None,
                 forum: str = "", timezone: str = "UTC", limits: Limits | None = None,
-                pseudonymizer: Any = None) -> ImportResult:
+                pseudonymizer: Any = None, group_minutes: int | None = None) -> ImportResult:
     """Import a discussion export from disk (a file, or a Slack export folder).
 
     Parameters
@@ -69,22 +69,24 @@ def import_file(path: str | Path, format: str | None = None, *,
     forum : the course/forum/channel name when the export has none.
     timezone : the zone of times written without one.
     pseudonymizer : a :class:`coi.privacy.Pseudonymizer` to replace names on import.
+    group_minutes : for chat channels without reply threads: group stand-alone messages into
+        conversations by this time gap and @mentions (:func:`coi.social.group_conversations`).
     """
     limits = limits or Limits.from_env()
     source = Source.from_path(path, limits)
     return _import(source, format, ImportOptions(columns or {}, roles or {}, forum, timezone,
-                                                 limits), pseudonymizer)
+                                                 limits), pseudonymizer, group_minutes)
 
 
 def import_bytes(name: str, data: bytes, format: str | None = None, *,
                  columns: dict[str, str] | None = None, roles: dict[str, str] | None = None,
                  forum: str = "", timezone: str = "UTC", limits: Limits | None = None,
-                 pseudonymizer: Any = None) -> ImportResult:
+                 pseudonymizer: Any = None, group_minutes: int | None = None) -> ImportResult:
     """Import an uploaded export held in memory (the dashboard's upload path)."""
     limits = limits or Limits.from_env()
     source = Source.from_bytes(name, data, limits)
     return _import(source, format, ImportOptions(columns or {}, roles or {}, forum, timezone,
-                                                 limits), pseudonymizer)
+                                                 limits), pseudonymizer, group_minutes)
 
 
 def detect_format(path: str | Path) -> str:
@@ -95,7 +97,7 @@ def detect_format(path: str | Path) -> str:
 
 
 def _import(source: Source, format: str | None, options: ImportOptions,
-            pseudonymizer: Any) -> ImportResult:
+            pseudonymizer: Any, group_minutes: int | None = None) -> ImportResult:
     if format is not None and format not in FORMATS:
         raise ImportFormatError(f"unknown format '{format}'; choose one of "
                                 f"{', '.join(FORMATS)}", file=source.name)
@@ -121,6 +123,14 @@ def _import(source: Source, format: str | None, options: ImportOptions,
         posts = slack.read(payload, options, report)
     posts = finalise(posts, options, report, has_reply_links=chosen != "generic" or (
         "parent_id" in generic.resolve_columns(payload, options.columns, source.name)))
+    if group_minutes:
+        from coi.social import group_conversations
+
+        before = posts["thread_id"].nunique()
+        posts = group_conversations(posts, gap_minutes=group_minutes)
+        report.info(f"{before} stand-alone threads grouped into "
+                    f"{posts['thread_id'].nunique()} conversations (gap {group_minutes} min, "
+                    "@mentions)")
     if pseudonymizer is not None:
         posts = pseudonymizer.apply(posts)
     report.posts_kept = len(posts)

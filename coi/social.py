@@ -1,0 +1,301 @@
+"""The social-learning lens: relationships, intentions, propensities, activity match.
+
+Workplace learning communities are judged by five conditions for social learning: intention,
+individual propensity and skill, relationship strength, activity match, and tool functionality
+and accessibility. This module measures what discussion data can show about each, from the same
+canonical posts (and, for activity types, the same coded posts) as the CoI analysis:
+
+* :func:`reply_network` / :func:`relationships` — who replies to whom (networkx): repeated and
+  reciprocated exchanges per pair, conversation depth, brokers (betweenness), clusters
+  (modularity communities), newcomers drawn in or left isolated;
+* :func:`people` — per person: asks, answers, only broadcasts, reply latency, learning goals;
+* :func:`group_conversations` — chat channels without reply links: conversations by time gaps
+  and @mentions.
+
+Names can be replaced by stable labels (``Person 01``…) for display: the network view is
+pseudonymised by default.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from coi.analytics import STAFF_ROLES, contributions
+from coi.text import own_words
+
+GOAL = re.compile(
+    r"\b(my (learning )?goal|i want to (learn|get better|improve|understand)|i('d| would) like "
+    r"to (learn|get better|improve|understand)|what i want to get out of|i('m| am) hoping to "
+    r"(learn|get better|improve)|i hope to (learn|improve|get better)|i('m| am) here to learn|"
+    r"aim(ing)? to (learn|improve)|want(ed)? to level up|looking to (learn|improve))\b",
+    re.IGNORECASE)
+QUESTION = re.compile(r"\?\s*$|\?\s|\b(how do i|how can i|does anyone|can someone|any tips|"
+                      r"any advice|what's the best way)\b", re.IGNORECASE)
+MENTION = re.compile(r"(?<![\w@])@([\w.\-]+)")
+
+
+def states_goal(text: str) -> bool:
+    """True when the author states a learning goal in their own words."""
+    return bool(GOAL.search(own_words(text)))
+
+
+def asks(text: str) -> bool:
+    return bool(QUESTION.search(own_words(text)))
+
+
+# -- the reply network ----------------------------------------------------------------------
+def reply_network(posts: pd.DataFrame) -> nx.DiGraph:
+    """Authors as nodes; an edge a→b counts a's replies to b (weight) and the threads involved."""
+    real = contributions(posts)
+    author_of = dict(zip(posts["post_id"], posts["author"], strict=True))
+    graph = nx.DiGraph()
+    for author, role in zip(real["author"], real["role"], strict=True):
+        if author:
+            graph.add_node(author, role=role)
+    for author, parent, thread in zip(real["author"], real["parent_id"], real["thread_id"],
+                                      strict=True):
+        target = author_of.get(parent, "")
+        if not author or not target or target == author:
+            continue
+        if graph.has_edge(author, target):
+            graph[author][target]["weight"] += 1
+            graph[author][target]["threads"].add(thread)
+        else:
+            graph.add_edge(author, target, weight=1, threads={thread})
+    return graph
+
+
+def relationships(posts: pd.DataFrame) -> pd.DataFrame:
+    """Per pair of people who exchanged replies: counts each way, reciprocity, repetition,
+    threads shared and the deepest exchange — the data's view of relationship strength."""
+    graph = reply_network(posts)
+    depth_of = dict(zip(posts["post_id"], posts["depth"], strict=True))
+    real = contributions(posts)
+    author_of = dict(zip(posts["post_id"], posts["author"], strict=True))
+    deepest: dict[frozenset[str], int] = defaultdict(int)
+    for post_id, author, parent in zip(real["post_id"], real["author"], real["parent_id"],
+                                       strict=True):
+        target = author_of.get(parent, "")
+        if author and target and author != target:
+            key = frozenset((author, target))
+            deepest[key] = max(deepest[key], int(depth_of[post_id]))
+    rows = []
+    seen: set[frozenset[str]] = set()
+    for a, b in graph.edges():
+        key = frozenset((a, b))
+        if key in seen:
+            continue
+        seen.add(key)
+        ab = graph[a][b]["weight"]
+        ba = graph[b][a]["weight"] if graph.has_edge(b, a) else 0
+        threads = graph[a][b]["threads"] | (graph[b][a]["threads"] if ba else set())
+        first, second = sorted((a, b))
+        forward, backward = (ab, ba) if first == a else (ba, ab)
+        rows.append({"person_a": first, "person_b": second, "a_to_b": forward,
+                     "b_to_a": backward, "exchanges": ab + ba,
+                     "reciprocated": int(min(ab, ba) > 0), "repeated": int(ab + ba >= 3),
+                     "threads": len(threads), "deepest": deepest[key],
+                     "strength": _strength(ab, ba, len(threads))})
+    table = pd.DataFrame(rows, columns=["person_a", "person_b", "a_to_b", "b_to_a",
+                                        "exchanges", "reciprocated", "repeated", "threads",
+                                        "deepest", "strength"])
+    rank = table["strength"].map({"strong": 0, "growing": 1, "weak": 2})
+    return table.assign(_rank=rank).sort_values(["_rank", "exchanges"], ascending=[True, False]
+                                                ).drop(columns="_rank").reset_index(drop=True)
+
+
+def layout(posts: pd.DataFrame, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Node and edge tables for drawing the reply network (spring layout, fixed seed)."""
+    graph = reply_network(posts)
+    if graph.number_of_nodes() == 0:
+        return pd.DataFrame(columns=["person", "x", "y"]), pd.DataFrame()
+    undirected = graph.to_undirected()
+    positions = nx.spring_layout(undirected, seed=seed, weight="weight")
+    community = _communities(undirected)
+    counts = contributions(posts)["author"].value_counts()
+    nodes = pd.DataFrame([{"person": n, "x": float(x), "y": float(y),
+                           "posts": int(counts.get(n, 0)), "role": graph.nodes[n].get("role"),
+                           "community": community.get(n, -1)}
+                          for n, (x, y) in positions.items()])
+    edges = pd.DataFrame([{"source": a, "target": b, "replies": d["weight"],
+                           "x": positions[a][0], "y": positions[a][1],
+                           "x2": positions[b][0], "y2": positions[b][1]}
+                          for a, b, d in graph.edges(data=True)])
+    return nodes, edges
+
+
+def _strength(ab: int, ba: int, threads: int) -> str:
+    """Weak / growing / strong, from reciprocity and repeated, multi-thread exchange."""
+    if min(ab, ba) >= 2 and threads >= 2:
+        return "strong"
+    if min(ab, ba) >= 1 and ab + ba >= 3:
+        return "growing"
+    return "weak"
+
+
+@dataclass(frozen=True)
+class NetworkSummary:
+    people: int
+    pairs: int
+    reciprocated_share: float
+    strong_pairs: int
+    communities: int
+    density: float
+
+
+def network_summary(posts: pd.DataFrame) -> NetworkSummary:
+    graph = reply_network(posts)
+    pairs = relationships(posts)
+    undirected = graph.to_undirected()
+    communities = _communities(undirected)
+    return NetworkSummary(
+        people=graph.number_of_nodes(), pairs=len(pairs),
+        reciprocated_share=float(pairs["reciprocated"].mean()) if len(pairs) else 0.0,
+        strong_pairs=int((pairs["strength"] == "strong").sum()),
+        communities=len({c for c in communities.values()}) if communities else 0,
+        density=float(nx.density(undirected)) if graph.number_of_nodes() > 1 else 0.0)
+
+
+def _communities(undirected: nx.Graph) -> dict[str, int]:
+    if undirected.number_of_edges() == 0:
+        return {}
+    groups = nx.algorithms.community.greedy_modularity_communities(undirected, weight="weight")
+    return {person: index for index, group in enumerate(groups) for person in group}
+
+
+# -- people --------------------------------------------------------------------------------
+def people(posts: pd.DataFrame, *, newcomer_days: int = 14) -> pd.DataFrame:
+    """One row per person: posts, threads started, questions asked, answers given, replies
+    received, whether they only broadcast, median reply latency to them, stated goals,
+    network position (degree, betweenness, community), newcomer and isolated flags."""
+    real = contributions(posts)
+    if real.empty:
+        return pd.DataFrame()
+    graph = reply_network(posts)
+    undirected = graph.to_undirected()
+    betweenness = nx.betweenness_centrality(undirected, weight=None) if len(undirected) > 2 \
+        else {n: 0.0 for n in undirected}
+    community = _communities(undirected)
+    by_id = posts.set_index("post_id")
+    latency = first_reply_latency(posts)
+    asked = real["text"].map(asks)
+    answered_questions: Counter[str] = Counter()
+    question_ids = set(real.loc[asked, "post_id"])
+    for author, parent in zip(real["author"], real["parent_id"], strict=True):
+        if parent in question_ids and by_id.loc[parent, "author"] != author:
+            answered_questions[author] += 1
+    start = real["created_at"].min()
+    rows = []
+    for person, mine in real.groupby("author"):
+        if not person:
+            continue
+        replies_written = int((mine["parent_id"] != "").sum())
+        received = int(sum(d["weight"] for _, _, d in graph.in_edges(person, data=True)))
+        first = mine["created_at"].min()
+        waits = latency[latency["author"] == person]["hours"].dropna()
+        rows.append({
+            "person": person, "role": mine["role"].iloc[0], "posts": len(mine),
+            "threads_started": int(mine["is_starter"].sum()),
+            "questions": int(asked[mine.index].sum()),
+            "answers": int(answered_questions[person]),
+            "replies_written": replies_written, "replies_received": received,
+            "only_broadcasts": bool(replies_written == 0 and len(mine) >= 2),
+            "median_hours_to_first_reply": round(float(waits.median()), 1) if len(waits)
+            else np.nan,
+            "states_goals": int(mine["text"].map(states_goal).sum()),
+            "degree": int(undirected.degree(person)) if person in undirected else 0,
+            "betweenness": round(float(betweenness.get(person, 0.0)), 3),
+            "community": community.get(person, -1),
+            "newcomer": bool(not pd.isna(first) and not pd.isna(start)
+                             and first - start > pd.Timedelta(days=newcomer_days)),
+            "isolated": bool(received == 0),
+        })
+    table = pd.DataFrame(rows)
+    table["broker"] = table["betweenness"] >= max(0.1, table["betweenness"].quantile(0.9))
+    return table.sort_values("posts", ascending=False).reset_index(drop=True)
+
+
+def first_reply_latency(posts: pd.DataFrame) -> pd.DataFrame:
+    """For each contribution: hours until its first reply by someone else (NaN if none)."""
+    real = contributions(posts)
+    first: dict[str, pd.Timestamp] = {}
+    author_of = dict(zip(posts["post_id"], posts["author"], strict=True))
+    for parent, author, created in zip(real["parent_id"], real["author"], real["created_at"],
+                                       strict=True):
+        if parent and author != author_of.get(parent) and not pd.isna(created):
+            if parent not in first or created < first[parent]:
+                first[parent] = created
+    hours = [(first[pid] - created).total_seconds() / 3600
+             if pid in first and not pd.isna(created) else np.nan
+             for pid, created in zip(real["post_id"], real["created_at"], strict=True)]
+    return pd.DataFrame({"post_id": real["post_id"].to_numpy(),
+                         "author": real["author"].to_numpy(), "hours": hours})
+
+
+def pseudonyms(names: list[str]) -> dict[str, str]:
+    """Stable display labels (by order of first appearance) for a network view."""
+    return {name: f"Person {index:02d}" for index, name in
+            enumerate(dict.fromkeys(names), start=1)}
+
+
+# -- chat channels without reply links ----------------------------------------------------------
+def group_conversations(posts: pd.DataFrame, *, gap_minutes: int = 30) -> pd.DataFrame:
+    """Conversations in a channel whose messages are mostly stand-alone (Slack/Teams).
+
+    Within each forum (channel), top-level messages are read in time order: a message starts a
+    new conversation when more than ``gap_minutes`` passed since the previous one, unless it
+    @mentions someone active in a still-recent conversation (within 3 × the gap), which it then
+    joins. A joined message replies to the mentioned person's latest message, otherwise to the
+    previous message. Existing reply threads stay together (a thread's replies follow their
+    starter). Returns a copy with new ``thread_id``/``parent_id`` and recomputed structure.
+    """
+    from coi.report import ImportReport
+    from coi.schema import coerce
+    from coi.threads import derive_structure, repair_reply_tree
+
+    frame = posts.copy()
+    starters = frame[frame["is_starter"]].sort_values(["forum", "created_at", "position"])
+    new_thread: dict[str, str] = {}
+    new_parent: dict[str, str] = {}
+    gap = pd.Timedelta(minutes=gap_minutes)
+    for _forum, channel in starters.groupby("forum", sort=False):
+        conversation: str | None = None
+        last_time = None
+        last_post = ""
+        last_by: dict[str, tuple[str, pd.Timestamp, str]] = {}  # person → (post, time, conv)
+        for row in channel.itertuples():
+            mentioned = [m.lower() for m in MENTION.findall(str(row.text))]
+            joined = None
+            for person, (post_id, time, conv) in last_by.items():
+                first_name = person.split()[0].lower() if person else ""
+                if first_name and any(m.startswith(first_name) for m in mentioned) and \
+                        not pd.isna(row.created_at) and row.created_at - time <= 3 * gap:
+                    joined = (post_id, conv)
+            if joined is not None:
+                new_thread[row.post_id], new_parent[row.post_id] = joined[1], joined[0]
+            elif (conversation is not None and last_time is not None
+                  and not pd.isna(row.created_at) and row.created_at - last_time <= gap):
+                new_thread[row.post_id], new_parent[row.post_id] = conversation, last_post
+            else:
+                conversation = f"conversation:{row.thread_id}"
+                new_thread[row.post_id], new_parent[row.post_id] = conversation, ""
+            conversation = new_thread[row.post_id]
+            last_time, last_post = row.created_at, row.post_id
+            last_by[str(row.author)] = (row.post_id, row.created_at, conversation)
+    thread_map = {old: new_thread[pid] for old, pid in zip(starters["thread_id"],
+                                                           starters["post_id"], strict=True)}
+    frame["thread_id"] = frame["thread_id"].map(thread_map).fillna(frame["thread_id"])
+    frame["parent_id"] = [new_parent.get(pid, parent) for pid, parent in
+                          zip(frame["post_id"], frame["parent_id"], strict=True)]
+    return coerce(derive_structure(repair_reply_tree(coerce(frame), ImportReport("group"))))
+
+
+def staff_share(posts: pd.DataFrame) -> float:
+    real = contributions(posts)
+    return float(real["role"].isin(STAFF_ROLES).mean()) if len(real) else 0.0
