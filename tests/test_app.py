@@ -87,3 +87,14 @@ def test_import_page_loads(app):
     app.switch_page("coi/ui/pages/import_page.py").run()
     assert not app.exception
     assert app.title[0].value == "Import a discussion export"
+
+
+def test_social_learning_page(app):
+    app.switch_page("coi/ui/pages/social_page.py").run()
+    assert not app.exception
+    headers = [h.value for h in app.subheader]
+    assert headers[:5] == ["Intention", "Individual propensity and skill",
+                           "Relationship strength", "Activity match",
+                           "Tool functionality and accessibility"]
+    people = app.dataframe[0].value
+    assert len(people) == 17 and people["person"].str.startswith("Person ").all()  # pseudonyms
