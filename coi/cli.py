@@ -374,7 +374,7 @@ def _train(args: argparse.Namespace) -> int:
     from coi.codebook import load_codebook
     from coi.pipeline.build import patterns_path
     from coi.pipeline.evaluation import evaluate, format_report
-    from coi.pipeline.labels import read_labelled
+    from coi.pipeline.labels import coded_dimensions, read_labelled
     from coi.pipeline.modelcard import write_model_card
     from coi.pipeline.training import TrainingOptions, train_model
 
@@ -382,7 +382,8 @@ def _train(args: argparse.Namespace) -> int:
                               folds=args.folds, max_epochs=args.max_epochs,
                               codebook=load_codebook(args.codebook),
                               patterns=Path(args.patterns) if args.patterns else patterns_path())
-    labelled = read_labelled(_labelled_source(args.data), options.codebook)
+    source = _labelled_source(args.data)
+    labelled = read_labelled(source, coded_dimensions(source, options.codebook))
     held_out = None
     if "split" in labelled.columns and (labelled["split"] == args.evaluate_on).any():
         held_out = labelled[labelled["split"] == args.evaluate_on]

@@ -93,6 +93,11 @@ class Codebook:
     def has_dimension(self, dimension_id: str) -> bool:
         return any(d.id == dimension_id for d in self.dimensions)
 
+    def subset(self, dimension_ids: list[str]) -> Codebook:
+        """The codebook restricted to some dimensions (e.g. those a data set codes)."""
+        keep = tuple(d for d in self.dimensions if d.id in set(dimension_ids))
+        return Codebook(self.id, self.name, self.version, keep, self.rules, self.source)
+
     def indicators(self) -> dict[str, Indicator]:
         return {ind.id: ind for d in self.dimensions for label in d.labels
                 for ind in label.indicators}

@@ -32,7 +32,10 @@ def labelled_posts(posts: pd.DataFrame, codes: pd.DataFrame,
 
     Posts with a missing code (an unresolved dispute) are left out.
     """
-    codebook = codebook or load_codebook()
+    from coi.pipeline.labels import coded_dimensions
+
+    codebook = coded_dimensions(fill_implied(codes.copy(), codebook or load_codebook()),
+                                codebook or load_codebook())
     codes = fill_implied(codes.copy(), codebook)
     columns = [c for c in codebook.output_columns() if c in codes.columns]
     needed = [c for c in codebook.output_columns() if c not in columns]
@@ -68,8 +71,7 @@ def validate_codes(posts: pd.DataFrame, codes: pd.DataFrame, out: str | Path, *,
     from coi.pipeline.coding import code
     from coi.pipeline.training import TrainingOptions, train_model
 
-    codebook = load_codebook()
-    labelled = labelled_posts(posts, codes, codebook)
+    labelled = labelled_posts(posts, codes)
     if labelled["thread_id"].nunique() < 4 or len(labelled) < 40:
         raise CoiError(f"{len(labelled)} coded posts in {labelled['thread_id'].nunique()} "
                        "threads: code at least 40 posts from 4 threads to train and validate")
@@ -80,6 +82,7 @@ def validate_codes(posts: pd.DataFrame, codes: pd.DataFrame, out: str | Path, *,
     summary = train_model(train, out, options)
     nlp = load_model(out)
     predicted = _predict(code, nlp, test)
+    codebook = nlp.get_pipe("coi_combiner").codebook
     report = compare(test.reset_index(drop=True), predicted, codebook)
     base = code(all_posts if all_posts is not None else posts, model=nlp)
     report["shaffer_rho"] = _rho(report, test, predicted, base, codebook)
@@ -144,7 +147,8 @@ def learning_curve(train: pd.DataFrame, test: pd.DataFrame, fractions: tuple[flo
                                "error": str(error)})
                 continue
             predicted = _predict(code, load_model(out), test)
-            scores = compare(test.reset_index(drop=True), predicted, load_codebook())
+            scores = compare(test.reset_index(drop=True), predicted,
+                             load_model(out).get_pipe("coi_combiner").codebook)
             points.append({
                 "fraction": fraction, "posts": int(len(subset)),
                 "kappa_cp_phase": scores["dimensions"]["cp_phase"]["kappa"],

@@ -14,7 +14,7 @@ def test_bundled_codebook_ids_and_columns():
     codebook = load_codebook()
     assert codebook.output_columns() == [
         "social", "cognitive", "teaching", "sp_affective", "sp_interactive", "sp_cohesive",
-        "tp_design", "tp_facilitation", "tp_direct", "cp_phase", "needs_reply"]
+        "tp_design", "tp_facilitation", "tp_direct", "cp_phase", "needs_reply", "activity"]
     indicators = codebook.indicators()
     assert {"SP.cohesive.vocative", "CP.resolution.testing", "TP.design.netiquette",
             "TP.direct.misconception", "SP.affective.humor"} <= set(indicators)
@@ -33,6 +33,8 @@ def test_adding_a_presence_is_data_only():
                    {"code": "LP.monitoring", "name": "Monitoring", "column": "lp_monitoring"}]})
     codebook = parse_codebook(data)
     assert codebook.output_columns()[-2:] == ["lp_planning", "lp_monitoring"]
+    assert codebook.subset(["presence", "sp"]).output_columns() == [
+        "social", "cognitive", "teaching", "sp_affective", "sp_interactive", "sp_cohesive"]
     assert "p_lp_planning" in codebook.probability_columns()
     assert codebook.label_of_indicator("LP.planning.goal").column == "lp_planning"
 

@@ -71,7 +71,7 @@ def test_coded_output_schema_and_evidence(tiny_model, fixtures):
     discussion = import_file(fixtures / "discourse" / "t_877.json")
     coded = code(discussion, model=tiny_model)
     assert list(coded.columns[:len(SCHEMA)]) == SCHEMA
-    assert list(coded.columns) == output_columns(load_codebook())
+    assert list(coded.columns) == output_columns(load_codebook())  # incl. activity type
     assert len(coded) == int((~discussion.posts["placeholder"]).sum())
     assert set(coded["cp_phase"]) <= {"other", "triggering", "exploration", "integration",
                                       "resolution"}
@@ -139,7 +139,7 @@ def test_parallel_coding_gives_the_same_codes(tiny_model, monkeypatch):
 
 def test_annotation_export_is_accepted_as_training_data(fixtures):
     from coi.exchange import codes_table
-    from coi.pipeline.labels import read_labelled
+    from coi.pipeline.labels import coded_dimensions, read_labelled
 
     posts = import_file(fixtures / "moodle" / "forum_export.csv").posts
     real = posts[~posts["placeholder"]]
@@ -147,7 +147,10 @@ def test_annotation_export_is_accepted_as_training_data(fixtures):
                           "sp_affective": 0, "sp_interactive": 1, "sp_cohesive": 0,
                           "tp_design": 0, "tp_facilitation": 0, "tp_direct": 0,
                           "needs_reply": 0})
-    labelled = read_labelled(codes_table(posts, final), load_codebook())
+    table = codes_table(posts, final)
+    codebook = coded_dimensions(table, load_codebook())
+    assert "activity" not in [d.id for d in codebook.dimensions]  # not coded: not trained
+    labelled = read_labelled(table, codebook)
     assert len(labelled) == len(real) and (labelled["social"] == 1).all()
     assert (labelled["depth"] == real.set_index("post_id").loc[labelled["post_id"], "depth"]
             .to_numpy()).all()

@@ -20,6 +20,31 @@ from coi.schema import COLUMNS, coerce
 from coi.threads import derive_structure, repair_reply_tree
 
 
+def coded_dimensions(data: pd.DataFrame | str | Path, codebook: Codebook) -> Codebook:
+    """The part of ``codebook`` whose code columns the labelled data has.
+
+    A team that codes only the CoI presences trains a model without the product dimensions
+    (needs-a-reply, activity type); presences implied by coded categories count as coded.
+    """
+    frame = data if isinstance(data, pd.DataFrame) else read_table(Path(data))
+    frame = fill_implied(frame.head(5), codebook)
+    present = []
+    for dimension in codebook.dimensions:
+        columns = [dimension.column] if dimension.kind == "exclusive" else [
+            label.column for label in dimension.labels]
+        if all(column in frame.columns for column in columns):
+            present.append(dimension.id)
+    if not present:
+        raise CoiError("the labelled data has none of the code columns of the codebook "
+                       f"({', '.join(codebook.output_columns())})")
+    kept = codebook.subset(present)
+    for dimension in kept.dimensions:  # a presence implied by a dimension left out is dropped
+        for label in dimension.labels:
+            if label.implied_by and label.implied_by not in present:
+                return kept.subset([d for d in present if d != dimension.id])
+    return kept
+
+
 def read_labelled(data: pd.DataFrame | str | Path, codebook: Codebook) -> pd.DataFrame:
     """Canonical posts with complete, validated code columns for every codebook dimension."""
     frame = data.copy() if isinstance(data, pd.DataFrame) else read_table(Path(data))

@@ -38,7 +38,7 @@ from coi.pipeline import components  # noqa: F401  (registers factories)
 from coi.pipeline.build import evidence_pipeline, patterns_path
 from coi.pipeline.context import iter_contexts
 from coi.pipeline.features import FeatureSpec, context_features
-from coi.pipeline.labels import cats_for, read_labelled, targets
+from coi.pipeline.labels import cats_for, coded_dimensions, read_labelled, targets
 from coi.pipeline.textcat import (
     TextcatGroup,
     all_labels,
@@ -83,7 +83,7 @@ def train_model(data: pd.DataFrame | str | Path, out: str | Path,
     """Train and save a model; returns its training summary (also saved as training.json)."""
     options = options or TrainingOptions()
     started = time.time()
-    codebook = options.codebook
+    codebook = coded_dimensions(data, options.codebook)
     labelled = read_labelled(data, codebook)
     labelled = labelled[~labelled["placeholder"]].reset_index(drop=True)
     split = split_by_thread(labelled, options.dev_share, options.seed)
