@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -122,7 +123,8 @@ def thread_records(posts: pd.DataFrame, coded: pd.DataFrame) -> dict[str, dict[s
     faster than on a DataFrame per thread when a course has a thousand threads.
     """
     data = coded_posts(posts, coded)
-    records = data[list(RECORD_COLUMNS)].to_dict("list")
+    columns = list(RECORD_COLUMNS) + (["activity"] if "activity" in data.columns else [])
+    records = data[columns].to_dict("list")
     ids = data["thread_id"].to_numpy()
     bounds = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1], True]) if len(ids) else [0]
     return {ids[start]: {key: values[start:end] for key, values in records.items()}
@@ -170,6 +172,9 @@ def _metrics(thread: dict[str, list], needs_threshold: float) -> dict[str, objec
     }
     for phase in PHASES:
         metrics[f"n_{phase}"] = sum(1 for p in thread["cp_phase"] if p == phase)
+    if "activity" in thread:  # the thread's main kind of social learning (not "other")
+        kinds = Counter(a for a in thread["activity"] if a != "other")
+        metrics["activity"] = kinds.most_common(1)[0][0] if kinds else "other"
     for share in ("staff", "social", "cognitive", "teaching", "affective", "interactive",
                   "cohesive", "top_author"):
         metrics[f"{share}_pct"] = round(100 * float(metrics[f"{share}_share"]))

@@ -56,10 +56,10 @@ def headline(posts: pd.DataFrame, coded: pd.DataFrame, threads: pd.DataFrame) ->
 
 
 def thread_overview_table(threads: pd.DataFrame) -> pd.DataFrame:
-    table = threads[["thread_id", "title", "attention", "attention_reasons", "posts",
-                     "participants", "social_pct", "cognitive_pct", "teaching_pct",
-                     "highest_phase", "staff_pct", "n_unanswered_needs", "forum",
-                     "last_activity"]].copy()
+    columns = ["thread_id", "title", "attention", "attention_reasons", "posts", "participants",
+               "social_pct", "cognitive_pct", "teaching_pct", "highest_phase", "staff_pct",
+               "n_unanswered_needs", "activity", "forum", "last_activity"]
+    table = threads[[c for c in columns if c in threads.columns]].copy()
     return table.rename(columns={"attention_reasons": "why", "n_unanswered_needs": "unanswered",
                                  "highest_phase": "highest phase"})
 
@@ -100,9 +100,11 @@ def code_badges(row: pd.Series) -> str:
                ("sp_affective", "sp_interactive", "sp_cohesive", "tp_design",
                 "tp_facilitation", "tp_direct") if int(row.get(c, 0))]
     phase = row.get("cp_phase", "other")
+    activity = row.get("activity")
     return (f"**{' · '.join(badges) or 'no presence'}** — phase: **{phase}** "
             f"({row.get(f'p_cp_{phase}', 0):.0%}) · {', '.join(details) or 'no categories'}"
-            f" · needs a reply: {row.get('needs_reply', 0):.0%}")
+            f" · needs a reply: {row.get('needs_reply', 0):.0%}"
+            + (f" · activity: {str(activity).replace('_', ' ')}" if activity else ""))
 
 
 def post_card(post: pd.Series, codes: pd.Series, discussion_id: int) -> None:

@@ -28,7 +28,8 @@ metrics = threads.set_index("thread_id").loc[thread_id]
 st.title(titles[thread_id] or thread_id)
 st.caption(f"{metrics['posts']} posts · {metrics['participants']} participants · staff wrote "
            f"{metrics['staff_pct']}% · highest phase reached: {metrics['highest_phase']} · "
-           f"forum: {metrics['forum']}")
+           + (f"main activity: {str(metrics['activity']).replace('_', ' ')} · "
+              if "activity" in metrics else "") + f"forum: {metrics['forum']}")
 
 mine = [s for s in suggestions if s.thread_id == thread_id]
 st.subheader("Facilitation suggestions")
