@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import random
 import sys
@@ -24,6 +23,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+from _report import report  # noqa: E402
 
 
 def moodle_export(path: Path, posts: int, seed: int = 5) -> None:
@@ -95,10 +96,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
                "switch_to_report_s": round(switches["coi/ui/pages/report_page.py"], 2),
                "switch_to_overview_s": round(switches["coi/ui/pages/overview.py"], 2),
                "max_page_switch_s": round(max(switches.values()), 2)}
-    print(json.dumps(results, indent=2))
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
-    return results
+    return report(results, args.json)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _report import report  # noqa: E402
 from bench_pipeline import generate  # noqa: E402
 
 from coi.distributed import code_parquet  # noqa: E402
@@ -41,10 +42,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     runs = results["runs"]
     if len(runs) > 1:  # type: ignore[arg-type]
         results["speedup"] = round(runs[-1]["posts_per_s"] / runs[0]["posts_per_s"], 2)  # type: ignore[index]
-    print(json.dumps(results, indent=2))
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
-    return results
+    return report(results, args.json)
 
 
 if __name__ == "__main__":

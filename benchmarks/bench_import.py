@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import random
 import sys
 import tempfile
@@ -23,6 +22,9 @@ import time
 from pathlib import Path
 
 import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _report import report  # noqa: E402
 
 from coi import import_file
 
@@ -95,10 +97,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         "coi_posts_per_s": round(args.posts / coi_time),
         "ratio_coi_to_pandas": round(baseline / coi_time, 3),
     }
-    print(json.dumps(results, indent=2))
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
-    return results
+    return report(results, args.json)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ Usage: ``python benchmarks/bench_pipeline.py [--posts 100000] [--json OUT]``.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import resource
 import sys
@@ -25,6 +24,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import spacy
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _report import report  # noqa: E402
 
 from coi import corpus
 from coi.pipeline import code, load_model
@@ -108,10 +110,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         "multiprocess_same_codes": same,
         "peak_memory_mb": round(max(memory_single, peak_mb())),
     }
-    print(json.dumps(results, indent=2))
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
-    return results
+    return report(results, args.json)
 
 
 if __name__ == "__main__":

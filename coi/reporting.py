@@ -74,35 +74,32 @@ def html_report(name: str, posts: pd.DataFrame, coded: pd.DataFrame, threads: pd
     return "".join(parts)
 
 
-def _presence_bars(data: pd.DataFrame) -> str:
-    rows = [(p, float(data[p].mean()) if len(data) else 0.0) for p in PRESENCE_COLOURS]
-    width, bar = 420, 22
+def _bars(rows: list[tuple[str, float, str, str]], label: str, width: int = 420) -> str:
+    """A horizontal bar chart as inline SVG: (name, fraction of width, colour, value text)."""
+    step = 28
     svg = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width + 160}' "
-           f"height='{len(rows) * (bar + 8)}' role='img' aria-label='presence shares'>"]
-    for index, (presence, share) in enumerate(rows):
-        y = index * (bar + 8)
-        svg.append(f"<text x='0' y='{y + 16}' font-size='13'>{presence}</text>"
-                   f"<rect x='90' y='{y}' width='{width * share:.0f}' height='{bar}' "
-                   f"fill='{PRESENCE_COLOURS[presence]}'/>"
-                   f"<text x='{95 + width * share:.0f}' y='{y + 16}' font-size='12'>"
-                   f"{share:.0%}</text>")
+           f"height='{len(rows) * step}' role='img' aria-label='{escape(label)}'>"]
+    for index, (name, fraction, colour, text) in enumerate(rows):
+        y, length = index * step, width * fraction
+        svg.append(f"<text x='0' y='{y + 16}' font-size='13'>{escape(name)}</text>"
+                   f"<rect x='100' y='{y}' width='{length:.0f}' height='20' fill='{colour}'/>"
+                   f"<text x='{105 + length:.0f}' y='{y + 15}' font-size='12'>{text}</text>")
     svg.append("</svg>")
     return "".join(svg)
+
+
+def _presence_bars(data: pd.DataFrame) -> str:
+    shares = {p: float(data[p].mean()) if len(data) else 0.0 for p in PRESENCE_COLOURS}
+    return _bars([(p, share, PRESENCE_COLOURS[p], f"{share:.0%}")
+                  for p, share in shares.items()], "presence shares")
 
 
 def _phase_bars(threads: pd.DataFrame) -> str:
     counts = threads["highest_phase"].value_counts()
     most = max(int(counts.max()) if len(counts) else 1, 1)
-    svg = [f"<svg xmlns='http://www.w3.org/2000/svg' width='560' height='{len(PHASES) * 28}' "
-           "role='img' aria-label='threads by highest phase'>"]
-    for index, phase in enumerate(PHASES):
-        n = int(counts.get(phase, 0))
-        svg.append(f"<text x='0' y='{index * 28 + 16}' font-size='13'>{phase}</text>"
-                   f"<rect x='100' y='{index * 28}' width='{400 * n / most:.0f}' height='20' "
-                   f"fill='{PHASE_COLOURS[index]}'/><text x='{105 + 400 * n / most:.0f}' "
-                   f"y='{index * 28 + 15}' font-size='12'>{n}</text>")
-    svg.append("</svg>")
-    return "".join(svg)
+    return _bars([(phase, int(counts.get(phase, 0)) / most, PHASE_COLOURS[index],
+                   str(int(counts.get(phase, 0)))) for index, phase in enumerate(PHASES)],
+                 "threads by highest phase")
 
 
 def _trajectory_svg(thread: pd.DataFrame) -> str:

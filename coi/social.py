@@ -228,9 +228,9 @@ def first_reply_latency(posts: pd.DataFrame) -> pd.DataFrame:
     author_of = dict(zip(posts["post_id"], posts["author"], strict=True))
     for parent, author, created in zip(real["parent_id"], real["author"], real["created_at"],
                                        strict=True):
-        if parent and author != author_of.get(parent) and not pd.isna(created):
-            if parent not in first or created < first[parent]:
-                first[parent] = created
+        if (parent and author != author_of.get(parent) and not pd.isna(created)
+                and (parent not in first or created < first[parent])):
+            first[parent] = created
     hours = [(first[pid] - created).total_seconds() / 3600
              if pid in first and not pd.isna(created) else np.nan
              for pid, created in zip(real["post_id"], real["created_at"], strict=True)]
