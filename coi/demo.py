@@ -1,7 +1,10 @@
-"""The bundled demo discussion: a course forum written for the project (not real learners).
+"""The bundled demo discussions, written for the project (invented people, not real learners).
 
-It ships as a Moodle forum export (CSV, exactly as Moodle writes it) plus a roles file, so the
-quickstart exercises the same import path a facilitator's own export takes.
+* a course forum, shipped as a Moodle forum export (CSV, exactly as Moodle writes it);
+* a workplace learning community, shipped as a Slack export folder (two channels of an
+  invented company), for the Social learning page.
+
+Each comes with a roles file and goes through the same import path as a user's own export.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from coi.importers import import_file, read_roles
 from coi.storage import StoredDiscussion, Workspace
 
 DEMO_NAME = "Demo: EDUC 5120 Designing Online Learning"
+WORKPLACE_DEMO_NAME = "Demo: Tallyfreight Slack (workplace learning)"
 
 
 def demo_export() -> Path:
@@ -22,6 +26,28 @@ def demo_export() -> Path:
 
 def demo_roles() -> Path:
     return Path(str(files("coi") / "data" / "demo" / "roles.csv"))
+
+
+def workplace_demo_export() -> Path:
+    """Path of the demo Slack export folder inside the installed package."""
+    return Path(str(files("coi") / "data" / "demo" / "slack_workplace"))
+
+
+def workplace_demo_roles() -> Path:
+    return Path(str(files("coi") / "data" / "demo" / "slack_roles.csv"))
+
+
+def load_workplace_demo(workspace: Workspace) -> StoredDiscussion:
+    """Import the workplace (Slack) demo into ``workspace`` (once)."""
+    result = import_file(workplace_demo_export(), roles=read_roles(workplace_demo_roles()))
+    result.name = WORKPLACE_DEMO_NAME
+    return workspace.add(result, options={"demo": "workplace"})
+
+
+def load_demos(workspace: Workspace) -> StoredDiscussion:
+    """Import both demos; the course forum last, so it is the one the dashboard opens on."""
+    load_workplace_demo(workspace)
+    return load_demo(workspace)
 
 
 def load_demo(workspace: Workspace) -> StoredDiscussion:

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from coi.analytics import STAFF_ROLES
+from coi.codebook import Codebook
 from coi.report import ImportReport
 from coi.schema import COLUMNS, coerce
 
@@ -55,8 +56,9 @@ def code_parquet(source: str | Path, out: str | Path, *, model: str | Path | Non
         staff = set(frame[frame["role"].isin(list(STAFF_ROLES))]["author"].unique().compute())
         n = partitions or max(workers * 4, frame.npartitions)
         frame = frame.shuffle(on="thread_id", npartitions=n)
-        meta = pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in output_columns(codebook)})
-        coded = frame.map_partitions(_code_partition, path, sorted(staff), meta=meta)
+        dtypes = _dtypes(codebook, output_columns(codebook))
+        meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
+        coded = frame.map_partitions(_code_partition, path, sorted(staff), dtypes, meta=meta)
         coded.to_parquet(str(out), write_index=False)
         count = sum(1 for _ in Path(out).glob("*.parquet")) if Path(out).exists() else None
         posts = int(len(frame))
@@ -68,16 +70,19 @@ def code_parquet(source: str | Path, out: str | Path, *, model: str | Path | Non
             "files": count, "workers": workers if cluster is not None else None}
 
 
-def _dtype(column: str) -> str:
-    if column in {"post_id", "thread_id", "cp_phase", "evidence"}:
-        return "string"
-    if column.startswith("p_") or column == "needs_reply":
-        return "float64"
-    return "int64"
+def _dtypes(codebook: Codebook, columns: list[str]) -> dict[str, str]:
+    """Output column → dtype, from the codebook (exclusive labels are strings, scores floats),
+    so every partition writes the same Parquet schema whatever dimensions a codebook adds."""
+    text = {"post_id", "thread_id", "evidence"} | {
+        d.column for d in codebook.dimensions if d.kind == "exclusive"}
+    scores = {label.column for d in codebook.dimensions if d.kind == "score"
+              for label in d.labels}
+    return {c: "string" if c in text else "float64" if c.startswith("p_") or c in scores
+            else "int64" for c in columns}
 
 
-def _code_partition(partition: pd.DataFrame, model_path: str,
-                    staff: list[str]) -> pd.DataFrame:
+def _code_partition(partition: pd.DataFrame, model_path: str, staff: list[str],
+                    dtypes: dict[str, str]) -> pd.DataFrame:
     """Code one partition of whole threads (runs on a worker; the model loads once)."""
     from coi.pipeline.build import load_model
     from coi.pipeline.coding import code
@@ -92,4 +97,4 @@ def _code_partition(partition: pd.DataFrame, model_path: str,
     else:
         posts = coerce(posts)
     coded = code(posts, model=_MODELS[model_path], staff=set(staff))
-    return coded.astype({c: _dtype(c) for c in coded.columns})
+    return coded.astype({c: dtypes[c] for c in coded.columns})

@@ -285,7 +285,16 @@ def read_roles(path: str | Path) -> dict[str, str]:
     """A role mapping file: a table whose first column names users (name or platform id) and
     whose ``role`` column (else the second column) gives their role."""
     limits = Limits.from_env()
-    source = Source.from_path(path, limits)
+    return _roles(Source.from_path(path, limits), limits)
+
+
+def read_roles_bytes(name: str, data: bytes) -> dict[str, str]:
+    """:func:`read_roles` for an uploaded roles file held in memory."""
+    limits = Limits.from_env()
+    return _roles(Source.from_bytes(name, data, limits), limits)
+
+
+def _roles(source: Source, limits: Limits) -> dict[str, str]:
     report = ImportReport(source.name)
     table = read_xlsx(source, report, limits) if source.data[:2] == b"PK" else read_csv(
         source, report)
