@@ -38,12 +38,12 @@ def location() -> str:
     return current_workspace().url
 
 
-@st.cache_resource(show_spinner="Loading the demo discussions…")
+@st.cache_resource(show_spinner="Loading the demo discussion…")
 def ensure_demo(location: str) -> int:
-    """Import the bundled demos once per workspace (idempotent); the course forum's id."""
-    from coi.demo import load_demos
+    """Import the bundled demo once per workspace (idempotent)."""
+    from coi.demo import load_demo
 
-    return load_demos(workspace(location)).id
+    return load_demo(workspace(location)).id
 
 
 @st.cache_data(show_spinner=False)
