@@ -9,7 +9,7 @@ SETTINGS = {"workplace", "university", "mooc", "professional_development"}
 
 def test_size_and_structure():
     posts = corpus.load()
-    assert posts["thread_id"].nunique() >= 120 and len(posts) >= 1800
+    assert posts["thread_id"].nunique() >= 250 and len(posts) >= 4000
     assert set(posts["setting"]) == SETTINGS
     assert posts.groupby("thread_id")["is_starter"].sum().eq(1).all()
     assert (posts["depth"] >= 0).all() and posts["created_at"].notna().all()
@@ -21,7 +21,7 @@ def test_split_is_by_thread_and_stratified_by_setting():
     assert posts.groupby("thread_id")["split"].nunique().eq(1).all()
     per_setting = posts.groupby(["setting", "split"])["thread_id"].nunique().unstack()
     assert (per_setting["train"] > per_setting["dev"]).all()
-    assert (per_setting[["dev", "test"]] >= 4).all().all()
+    assert (per_setting[["dev", "test"]] >= 8).all().all()
     assert set(corpus.load("test")["thread_id"]).isdisjoint(corpus.load("train")["thread_id"])
 
 
