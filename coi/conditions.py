@@ -21,6 +21,7 @@ as the facilitation suggestions).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,7 +33,8 @@ import pandas as pd
 
 from coi.analytics import contributions
 from coi.errors import CodebookError
-from coi.social import asks, first_reply_latency, people, relationships, states_goal
+from coi.social import (asks, first_reply_latency, mentions_tool_trouble, people, read_rules_file,
+                        relationships, responded_to, rules_path, states_goal)
 from coi.suggestions import evaluate
 
 CONDITIONS = {
@@ -72,9 +74,7 @@ def community_metrics(posts: pd.DataFrame, coded: pd.DataFrame | None = None
     pairs = relationships(posts)
     latency = first_reply_latency(posts)
     question_ids = set(real.loc[real["text"].map(asks), "post_id"])
-    author_of = dict(zip(posts["post_id"], posts["author"], strict=True))
-    answered = {p for p, a in zip(real["parent_id"], real["author"], strict=True)
-                if p in question_ids and author_of.get(p) != a}
+    answered = question_ids & responded_to(posts)
     n_people = len(table)
     newcomers = table[table["newcomer"]] if n_people else table
     goal_people = int((table["states_goals"] > 0).sum()) if n_people else 0
@@ -106,10 +106,14 @@ def community_metrics(posts: pd.DataFrame, coded: pd.DataFrame | None = None
         "top_broker": str(top["person"].iloc[0]) if len(top) else "",
         "top_broker_share": float(top["betweenness"].iloc[0]) if len(top) else 0.0,
         "replied_posts": int(len(waits)),
+        **_starter_waits(real, latency),
+        **_answer_concentration(table),
         "median_hours_to_reply": round(float(waits.median()), 1) if len(waits) else 0.0,
+        "tool_trouble_posts": int(real["text"].map(mentions_tool_trouble).sum()),
     }
     for share in ("answered", "goal_people", "reciprocated", "newcomers_drawn_in",
-                  "top_broker", "broadcaster", "interactive"):
+                  "top_broker", "broadcaster", "interactive", "top_answerer",
+                  "unanswered_opening"):
         value = metrics[f"{share}_share"]
         metrics[f"{share}_pct"] = round(100 * value) if value == value else 0
     return metrics
@@ -143,7 +147,9 @@ def assess(posts: pd.DataFrame, coded: pd.DataFrame | None = None,
         f"{m['pairs']} pairs exchanged replies; {m['reciprocated_pct']}% both ways; "
         f"{m['strong_pairs']} strong (repeated, two-way, across threads).",
         f"Median reply depth {m['median_depth']:.0f}; {m['communities']} clusters of people.",
-        f"{m['newcomers']} newcomers, {m['newcomers_drawn_in_pct']}% of them got a reply."]
+        f"{m['newcomers']} newcomers, {m['newcomers_drawn_in_pct']}% of them got a reply.",
+        f"{m['top_connector']} exchanged replies or @mentions with {m['top_connector_people']} "
+        f"of the {max(m['people'] - 1, 0)} other people, more than anyone."]
     conditions["relationship_strength"].cannot_tell = (
         "Trust and shared experience outside this space (meetings, teams) are not visible.")
     if len(activities):
@@ -159,12 +165,22 @@ def assess(posts: pd.DataFrame, coded: pd.DataFrame | None = None,
     conditions["activity_match"].cannot_tell = (
         "Whether these kinds of exchange are what members need is a judgement: compare them "
         "with the goals people state (intention) and ask the community.")
-    conditions["tool_access"].findings.append(
-        f"Median time to a first reply: {m['median_hours_to_reply']} hours "
-        f"({m['replied_posts']} replied posts).")
+    if m["answers_given"]:
+        conditions["individual_propensity"].findings.append(
+            f"{m['top_answerer']} gives {m['top_answerer_pct']}% of the {m['answers_given']} "
+            "answers to others' questions.")
+    conditions["tool_access"].findings += [
+        f"A question that opens a conversation waits a median of "
+        f"{m['median_hours_to_first_response']} hours for its first response; "
+        f"{m['waited_over_day']} of {m['opening_questions']} waited over a day and "
+        f"{m['unanswered_opening_questions']} got none.",
+        f"Inside conversations, a post's first reply comes after a median of "
+        f"{m['median_hours_to_reply']} hours ({m['replied_posts']} replied posts).",
+        f"{m['tool_trouble_posts']} posts mention trouble with the tool itself "
+        "(notifications, finding the space, access, broken links)."]
     conditions["tool_access"].cannot_tell = (
-        "Whether the tool is easy to reach and use (mobile access, notifications, "
-        "accessibility, who cannot log in) cannot be read from posts: ask the members.")
+        "How easy the tool is for everyone (mobile access, accessibility, who never got in "
+        "and so never posted) cannot be read from posts: ask the members.")
     for rule in load_social_rules():
         params = {**rule["params"], **(overrides or {}).get(rule["id"], {})}
         if evaluate(rule["when"], {**metrics, **params}):
@@ -183,13 +199,38 @@ def activity_mix(coded: pd.DataFrame | None) -> pd.Series:
 
 
 # -- evidence ------------------------------------------------------------------------------------
+def _starter_waits(real: pd.DataFrame, latency: pd.DataFrame) -> dict[str, Any]:
+    """How long a question that opens a conversation waits for its first response — in a
+    help channel the wait that matters (replies inside a lively thread come fast and hide it;
+    announcements and social posts get quick reactions)."""
+    opening = real.loc[real["is_starter"] & real["text"].map(asks), "post_id"]
+    starters = latency[latency["post_id"].isin(set(opening))]
+    waits = starters["hours"].dropna()
+    return {"opening_questions": len(starters),
+            "median_hours_to_first_response": round(float(waits.median()), 1)
+            if len(waits) else 0.0,
+            "waited_over_day": int((waits > 24).sum()),
+            "unanswered_opening_questions": int(starters["hours"].isna().sum()),
+            "unanswered_opening_share": float(starters["hours"].isna().mean())
+            if len(starters) else 0.0}
+
+
+def _answer_concentration(table: pd.DataFrame) -> dict[str, Any]:
+    """Who answers others' questions, and how much of it rests on one person."""
+    answers = table["answers"] if len(table) else pd.Series(dtype=int)
+    total = int(answers.sum())
+    top = table.loc[answers.idxmax()] if total else None
+    connector = table.loc[table["degree"].idxmax()] if len(table) else None
+    return {"answers_given": total, "top_answerer": str(top["person"]) if top is not None
+            else "", "top_answerer_share": float(top["answers"]) / total if total else 0.0,
+            "top_connector": str(connector["person"]) if connector is not None else "",
+            "top_connector_people": int(connector["degree"]) if connector is not None else 0}
+
+
 def _unanswered_questions(posts, table, pairs, metrics):  # type: ignore[no-untyped-def]
     real = contributions(posts)
-    author_of = dict(zip(posts["post_id"], posts["author"], strict=True))
-    answered = {p for p, a in zip(real["parent_id"], real["author"], strict=True)
-                if p and author_of.get(p) != a}
     questions = real[real["text"].map(asks)]
-    return questions.loc[~questions["post_id"].isin(answered), "post_id"].tolist()
+    return questions.loc[~questions["post_id"].isin(responded_to(posts)), "post_id"].tolist()
 
 
 def _isolated_newcomers(posts, table, pairs, metrics):  # type: ignore[no-untyped-def]
@@ -212,26 +253,35 @@ def _goal_posts(posts, table, pairs, metrics):  # type: ignore[no-untyped-def]
 
 
 def _slowest_replies(posts, table, pairs, metrics):  # type: ignore[no-untyped-def]
+    real = contributions(posts)
+    starters = set(real.loc[real["is_starter"] & real["text"].map(asks), "post_id"])
     latency = first_reply_latency(posts).dropna().sort_values("hours", ascending=False)
-    return latency["post_id"].tolist()
+    return latency.loc[latency["post_id"].isin(starters), "post_id"].tolist()
+
+
+def _top_answerer(posts, table, pairs, metrics):  # type: ignore[no-untyped-def]
+    return [metrics["top_answerer"]] if metrics["top_answerer"] else []
 
 
 def _broker(posts, table, pairs, metrics):  # type: ignore[no-untyped-def]
     return [metrics["top_broker"]] if metrics["top_broker"] else []
 
 
+def _tool_trouble_posts(posts, table, pairs, metrics):  # type: ignore[no-untyped-def]
+    real = contributions(posts)
+    return real.loc[real["text"].map(mentions_tool_trouble), "post_id"].tolist()
+
+
 EVIDENCE = {"unanswered_questions": _unanswered_questions,
             "isolated_newcomers": _isolated_newcomers, "one_way_pairs": _one_way_pairs,
             "broadcasters": _broadcasters, "goal_posts": _goal_posts,
-            "slowest_replies": _slowest_replies, "broker": _broker}
+            "slowest_replies": _slowest_replies, "broker": _broker,
+            "tool_trouble_posts": _tool_trouble_posts, "top_answerer": _top_answerer}
 
 
 @cache
 def _rules(path: str) -> tuple[dict[str, Any], ...]:
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise CodebookError(f"cannot read {path}: {exc}") from None
+    data = read_rules_file(path)
     rules = []
     for raw in data.get("rules", []):
         if raw.get("condition") not in CONDITIONS or raw.get("evidence") not in EVIDENCE:
@@ -242,5 +292,4 @@ def _rules(path: str) -> tuple[dict[str, Any], ...]:
 
 
 def load_social_rules(path: str | Path | None = None) -> tuple[dict[str, Any], ...]:
-    return _rules(str(path or Path(str(files("coi") / "data" / "suggestions" /
-                                       "social_rules.toml"))))
+    return _rules(str(path or rules_path()))

@@ -19,50 +19,159 @@ pseudonymised by default.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
 from coi.analytics import STAFF_ROLES, contributions
+from coi.errors import CodebookError
 from coi.text import own_words
 
-GOAL = re.compile(
-    r"\b(my (learning )?goal|i want to (learn|get better|improve|understand)|i('d| would) like "
-    r"to (learn|get better|improve|understand)|what i want to get out of|i('m| am) hoping to "
-    r"(learn|get better|improve)|i hope to (learn|improve|get better)|i('m| am) here to learn|"
-    r"aim(ing)? to (learn|improve)|want(ed)? to level up|looking to (learn|improve))\b",
-    re.IGNORECASE)
-QUESTION = re.compile(r"\?\s*$|\?\s|\b(how do i|how can i|does anyone|can someone|any tips|"
-                      r"any advice|what's the best way)\b", re.IGNORECASE)
-MENTION = re.compile(r"(?<![\w@])@([\w.\-]+)")
+def rules_path() -> str:
+    """The social-learning rules and signal phrases (``coi/data/suggestions/social_rules.toml``)."""
+    return str(files("coi") / "data" / "suggestions" / "social_rules.toml")
+
+
+@cache
+def read_rules_file(path: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CodebookError(f"cannot read {path}: {exc}") from None
+
+
+@cache
+def signal_pattern(name: str, path: str | None = None) -> re.Pattern[str]:
+    """The ``[patterns] <name>`` phrases of the rules file as one case-insensitive regex
+    (``learning_goal``, ``question``, ``tool_trouble``): data a community can extend."""
+    where = path or rules_path()
+    phrases = read_rules_file(where).get("patterns", {}).get(name)
+    if not phrases:
+        raise CodebookError(f"{where}: [patterns] needs a non-empty list {name!r}")
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in phrases), re.IGNORECASE)
+    except re.error as exc:
+        raise CodebookError(f"{where}: a {name} pattern is not a valid regular expression: "
+                            f"{exc}") from None
 
 
 def states_goal(text: str) -> bool:
     """True when the author states a learning goal in their own words."""
-    return bool(GOAL.search(own_words(text)))
+    return bool(signal_pattern("learning_goal").search(own_words(text)))
 
 
 def asks(text: str) -> bool:
-    return bool(QUESTION.search(own_words(text)))
+    """True when the author asks something (a question mark or a request for help)."""
+    return bool(signal_pattern("question").search(own_words(text)))
+
+
+def mentions_tool_trouble(text: str) -> bool:
+    """True when a post reports trouble with the tool itself (notifications, access…)."""
+    return bool(signal_pattern("tool_trouble").search(own_words(text)))
 
 
 # -- the reply network ----------------------------------------------------------------------
-def reply_network(posts: pd.DataFrame) -> nx.DiGraph:
-    """Authors as nodes; an edge a→b counts a's replies to b (weight) and the threads involved."""
-    real = contributions(posts)
+CHAT_PLATFORMS = frozenset({"slack", "teams"})
+
+
+def mention_pattern(authors: list[str]) -> re.Pattern[str] | None:
+    """A regex matching ``@`` + a known person: full name, handle (``ana.ruiz``) or a first
+    name only one person has. Longest names first, so ``@Ana Ruiz`` beats ``@Ana``."""
+    keys = _mention_lookup(authors)
+    if not keys:
+        return None
+    names = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    return re.compile(rf"(?<![\w@])@({names})(?![\w\-])", re.IGNORECASE)
+
+
+def _mentioned(text: str, pattern: re.Pattern[str] | None, lookup: dict[str, str]) -> list[str]:
+    if pattern is None or "@" not in text:
+        return []
+    return list(dict.fromkeys(lookup[m.lower()] for m in pattern.findall(own_words(text))
+                              if m.lower() in lookup))
+
+
+def responses(posts: pd.DataFrame) -> pd.DataFrame:
+    """Who responds to whom: one row per (post, person it responds to).
+
+    In a forum a reply responds to its parent. Chat threads (Slack, Teams) are one level deep:
+    every reply's parent is the thread's first message, even when it answers the third. There
+    a reply responds to the latest earlier message of each person it @mentions in the thread,
+    else to the latest earlier message by someone else. @mentions of people outside the thread
+    (and in stand-alone messages) are responses to that person with no target post.
+    Columns: post_id, author, thread_id, created_at, target_post ("" for a bare mention),
+    target_author.
+    """
+    real = contributions(posts).sort_values(["thread_id", "created_at", "position"],
+                                            kind="stable")
     author_of = dict(zip(posts["post_id"], posts["author"], strict=True))
+    pattern = mention_pattern(real["author"].tolist())
+    lookup = _mention_lookup(real["author"].tolist())
+    chat = set(real.loc[real["platform"].str.lower().isin(CHAT_PLATFORMS), "thread_id"])
+    flat = chat & set(real.groupby("thread_id")["depth"].max().loc[lambda d: d <= 1].index)
+    rows: list[tuple[str, str, str, pd.Timestamp, str, str]] = []
+    for thread, mine in real.groupby("thread_id", sort=False):
+        earlier: list[tuple[str, str]] = []  # (post, author) in time order
+        for post, author, parent, created, text in zip(
+                mine["post_id"], mine["author"], mine["parent_id"], mine["created_at"],
+                mine["text"], strict=True):
+            mentioned = [m for m in _mentioned(str(text), pattern, lookup) if m != author]
+            targets: dict[str, str] = {}  # target author → target post
+            if thread in flat and parent:
+                in_thread = {a: p for p, a in earlier}  # latest post of each person
+                named = {m: in_thread[m] for m in mentioned if m in in_thread}
+                previous = next(((p, a) for p, a in reversed(earlier) if a != author), None)
+                targets = named or ({previous[1]: previous[0]} if previous else {})
+            elif parent and author_of.get(parent, "") not in ("", author):
+                targets = {author_of[parent]: parent}
+            for person in mentioned:
+                targets.setdefault(person, "")
+            rows += [(post, author, thread, created, target_post, target)
+                     for target, target_post in targets.items() if author and target]
+            earlier.append((post, author))
+    return pd.DataFrame(rows, columns=["post_id", "author", "thread_id", "created_at",
+                                       "target_post", "target_author"])
+
+
+def _mention_lookup(authors: list[str]) -> dict[str, str]:
+    """How people may be @mentioned (lower case) → who that is."""
+    pattern_keys: dict[str, str] = {}
+    firsts: defaultdict[str, set[str]] = defaultdict(set)
+    for author in filter(None, set(authors)):
+        low = author.lower()
+        pattern_keys[low] = author
+        pattern_keys.setdefault(re.sub(r"[^\w]+", ".", low).strip("."), author)
+        firsts[re.split(r"[\s._\-]+", low)[0]].add(author)
+    for first, owners in firsts.items():
+        if len(owners) == 1 and first:
+            pattern_keys.setdefault(first, next(iter(owners)))
+    return pattern_keys
+
+
+def responded_to(posts: pd.DataFrame) -> set[str]:
+    """Ids of the posts someone else responded to (see :func:`responses`)."""
+    found = responses(posts)
+    return set(found.loc[found["target_post"] != "", "target_post"])
+
+
+def reply_network(posts: pd.DataFrame) -> nx.DiGraph:
+    """Authors as nodes; an edge a→b counts a's responses to b (weight: replies and
+    @mentions, see :func:`responses`) and the threads involved."""
+    real = contributions(posts)
     graph = nx.DiGraph()
     for author, role in zip(real["author"], real["role"], strict=True):
         if author:
             graph.add_node(author, role=role)
-    for author, parent, thread in zip(real["author"], real["parent_id"], real["thread_id"],
-                                      strict=True):
-        target = author_of.get(parent, "")
-        if not author or not target or target == author:
-            continue
+    for author, target, thread in zip(*(responses(posts)[c] for c in (
+            "author", "target_author", "thread_id")), strict=True):
         if graph.has_edge(author, target):
             graph[author][target]["weight"] += 1
             graph[author][target]["threads"].add(thread)
@@ -76,15 +185,12 @@ def relationships(posts: pd.DataFrame) -> pd.DataFrame:
     threads shared and the deepest exchange — the data's view of relationship strength."""
     graph = reply_network(posts)
     depth_of = dict(zip(posts["post_id"], posts["depth"], strict=True))
-    real = contributions(posts)
-    author_of = dict(zip(posts["post_id"], posts["author"], strict=True))
     deepest: dict[frozenset[str], int] = defaultdict(int)
-    for post_id, author, parent in zip(real["post_id"], real["author"], real["parent_id"],
-                                       strict=True):
-        target = author_of.get(parent, "")
-        if author and target and author != target:
-            key = frozenset((author, target))
-            deepest[key] = max(deepest[key], int(depth_of[post_id]))
+    found = responses(posts)
+    for post_id, author, target in zip(found["post_id"], found["author"],
+                                       found["target_author"], strict=True):
+        key = frozenset((author, target))
+        deepest[key] = max(deepest[key], int(depth_of[post_id]))
     rows = []
     seen: set[frozenset[str]] = set()
     for a, b in graph.edges():
@@ -182,14 +288,12 @@ def people(posts: pd.DataFrame, *, newcomer_days: int = 14) -> pd.DataFrame:
     betweenness = nx.betweenness_centrality(undirected, weight=None) if len(undirected) > 2 \
         else {n: 0.0 for n in undirected}
     community = _communities(undirected)
-    by_id = posts.set_index("post_id")
     latency = first_reply_latency(posts)
     asked = real["text"].map(asks)
-    answered_questions: Counter[str] = Counter()
     question_ids = set(real.loc[asked, "post_id"])
-    for author, parent in zip(real["author"], real["parent_id"], strict=True):
-        if parent in question_ids and by_id.loc[parent, "author"] != author:
-            answered_questions[author] += 1
+    found = responses(posts)
+    answered_questions = Counter(found.loc[found["target_post"].isin(question_ids)]
+                                 .drop_duplicates(["author", "target_post"])["author"])
     start = real["created_at"].min()
     rows = []
     for person, mine in real.groupby("author"):
@@ -222,15 +326,12 @@ def people(posts: pd.DataFrame, *, newcomer_days: int = 14) -> pd.DataFrame:
 
 
 def first_reply_latency(posts: pd.DataFrame) -> pd.DataFrame:
-    """For each contribution: hours until its first reply by someone else (NaN if none)."""
+    """For each contribution: hours until someone else first responds to it (NaN if nobody
+    does; responses as in :func:`responses`, so chat answers count where they belong)."""
     real = contributions(posts)
-    first: dict[str, pd.Timestamp] = {}
-    author_of = dict(zip(posts["post_id"], posts["author"], strict=True))
-    for parent, author, created in zip(real["parent_id"], real["author"], real["created_at"],
-                                       strict=True):
-        if (parent and author != author_of.get(parent) and not pd.isna(created)
-                and (parent not in first or created < first[parent])):
-            first[parent] = created
+    found = responses(posts)
+    found = found[(found["target_post"] != "") & found["created_at"].notna()]
+    first = found.groupby("target_post")["created_at"].min().to_dict()
     hours = [(first[pid] - created).total_seconds() / 3600
              if pid in first and not pd.isna(created) else np.nan
              for pid, created in zip(real["post_id"], real["created_at"], strict=True)]
@@ -264,18 +365,19 @@ def group_conversations(posts: pd.DataFrame, *, gap_minutes: int = 30) -> pd.Dat
     new_thread: dict[str, str] = {}
     new_parent: dict[str, str] = {}
     gap = pd.Timedelta(minutes=gap_minutes)
+    authors = frame["author"].tolist()
+    pattern, lookup = mention_pattern(authors), _mention_lookup(authors)
     for _forum, channel in starters.groupby("forum", sort=False):
         conversation: str | None = None
         last_time = None
         last_post = ""
         last_by: dict[str, tuple[str, pd.Timestamp, str]] = {}  # person → (post, time, conv)
         for row in channel.itertuples():
-            mentioned = [m.lower() for m in MENTION.findall(str(row.text))]
+            mentioned = set(_mentioned(str(row.text), pattern, lookup))
             joined = None
             for person, (post_id, time, conv) in last_by.items():
-                first_name = person.split()[0].lower() if person else ""
-                if first_name and any(m.startswith(first_name) for m in mentioned) and \
-                        not pd.isna(row.created_at) and row.created_at - time <= 3 * gap:
+                if person in mentioned and not pd.isna(row.created_at) \
+                        and row.created_at - time <= 3 * gap:
                     joined = (post_id, conv)
             if joined is not None:
                 new_thread[row.post_id], new_parent[row.post_id] = joined[1], joined[0]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from coi import import_file
 from coi.conditions import CONDITIONS, assess, load_social_rules
 from coi.report import ImportReport
 from coi.schema import coerce
-from coi.social import group_conversations, people, relationships, states_goal
+from coi.errors import CodebookError
+from coi.social import (group_conversations, mention_pattern, mentions_tool_trouble, people,
+                        relationships, responded_to, responses, signal_pattern, states_goal)
 from coi.threads import derive_structure, repair_reply_tree
 
 
@@ -93,3 +96,87 @@ def test_mentions_join_a_recent_conversation():
     assert grouped.loc["3", "thread_id"] == grouped.loc["1", "thread_id"]
     assert grouped.loc["3", "parent_id"] == "1"
     assert grouped.loc["2", "thread_id"] != grouped.loc["1", "thread_id"]
+
+
+def chat(rows):
+    """A Slack-style channel: one-level threads, platform slack."""
+    posts = discussion(rows)
+    posts["platform"] = "slack"
+    return posts
+
+
+def test_chat_replies_respond_to_the_person_they_address():
+    # Slack threads are flat: every reply's parent is the first message.
+    rows = [("1", "t", "", "Ana Ruiz", "student", "how do I pivot in SQL?", 0),
+            ("2", "t", "1", "Ben Okoro", "student", "use CASE WHEN. does that make sense?", 1),
+            ("3", "t", "1", "Cal Diaz", "student", "@Ana Ruiz also look at FILTER", 2),
+            ("4", "t", "1", "Ana Ruiz", "student", "@ben yes, thanks both", 3),
+            ("5", "u", "", "Dee", "student", "@cal loved your talk", 4)]
+    found = responses(chat(rows))
+    pairs = set(zip(found["post_id"], found["target_author"], strict=True))
+    assert ("2", "Ana Ruiz") in pairs  # the first reply answers the starter
+    assert ("3", "Ana Ruiz") in pairs and ("3", "Ben Okoro") not in pairs  # the mention wins
+    assert ("4", "Ben Okoro") in pairs and ("4", "Cal Diaz") not in pairs
+    assert ("5", "Cal Diaz") in pairs  # a bare mention in a stand-alone message
+    # Ben's question inside the thread counts as answered by Ana's later reply
+    assert "2" in responded_to(chat(rows))
+    # in a forum the same rows mean replies to the parent (the starter)
+    forum = responses(discussion(rows))
+    assert set(forum.loc[forum["post_id"] == "4", "target_author"]) == {"Ben Okoro"}
+
+
+def test_mentions_resolve_full_names_handles_and_unique_first_names():
+    pattern = mention_pattern(["Ana Ruiz", "Ana Lima", "ben.okoro", "Cal Diaz"])
+    text = "@Ana Ruiz and @ana and @ben.okoro and @cal and @nobody"
+    assert pattern.findall(text) == ["Ana Ruiz", "ben.okoro", "cal"]  # "@ana" is ambiguous
+
+
+def test_signal_phrases_are_data(tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[patterns]\nquestion = ["(unclosed"]\n', encoding="utf-8")
+    with pytest.raises(CodebookError, match="not a valid regular expression"):
+        signal_pattern("question", str(rules))
+    extended = tmp_path / "extended.toml"
+    extended.write_text('[patterns]\nlearning_goal = ["\\\\bI aim\\\\b"]\n', encoding="utf-8")
+    assert signal_pattern("learning_goal", str(extended)).search("I aim to finish")
+    assert states_goal("My 90-day goal is to own the carrier scorecard")
+    assert not states_goal("The goal of the assignment is clear")
+    assert mentions_tool_trouble("Slack doesn't notify me, I never saw the mentions")
+    assert not mentions_tool_trouble("> I never saw the mentions\n\nglad you fixed it")
+
+
+def test_workplace_demo_tells_what_a_facilitator_would_not_know():
+    """The bundled Slack demo: each planted pattern is found, with the posts behind it."""
+    from coi.demo import workplace_demo_export, workplace_demo_roles
+    from coi.importers import read_roles
+
+    posts = import_file(workplace_demo_export(), roles=read_roles(workplace_demo_roles())).posts
+    help_channel = assess(posts[posts["forum"] == "#new-hires-help"])
+    signals = {s["signal"]: s for c in help_channel.conditions for s in c.suggestions}
+    assert help_channel.metrics["median_hours_to_first_response"] > 24  # questions wait a day
+    assert len(signals["slow_replies"]["evidence"]) >= 4
+    assert {"Zanele Khoza", "Radu Ciobanu"} <= set(signals["isolated_newcomers"]["evidence"])
+    assert signals["tool_trouble"]["evidence"]
+    circle = assess(posts[posts["forum"] == "#data-learning-circle"])
+    strong = circle.pairs[circle.pairs["strength"] == "strong"]
+    strong_pairs = set(zip(strong["person_a"], strong["person_b"], strict=True))
+    assert ("Gunnar Høiby", "Precious Mahlangu") in strong_pairs  # the mentoring pair
+    assert ("Beatriz Calado", "Tomasz Wierzbicki") in strong_pairs  # the review pair
+    assert circle.metrics["top_connector"] == "Marisol Etxeberria"  # the hub
+    broadcasters = set(circle.people.loc[circle.people["only_broadcasts"], "person"])
+    assert "Björn Ekdahl" in broadcasters  # posts links, never replies
+
+
+def test_both_demos_load_once_and_the_course_opens(tmp_path):
+    from coi import Workspace
+    from coi.demo import DEMO_NAME, WORKPLACE_DEMO_NAME, load_demos
+
+    workspace = Workspace(tmp_path / "ws.sqlite")
+    course = load_demos(workspace)
+    again = load_demos(workspace)
+    found = workspace.discussions()
+    assert [d.name for d in found] == [WORKPLACE_DEMO_NAME, DEMO_NAME]  # course last: opens
+    assert course.id == again.id and not again.created
+    slack = workspace.posts(found[0].id)
+    assert set(slack["forum"]) == {"#data-learning-circle", "#new-hires-help"}
+    assert set(slack["role"]) == {"facilitator", "student"}  # from the roles file
