@@ -13,12 +13,28 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from coi.text import own_words
+
 STAFF_ROLES = ("instructor", "facilitator")
 
 
 def contributions(posts: pd.DataFrame) -> pd.DataFrame:
     """Posts that are real contributions (no placeholders)."""
     return posts[~posts["placeholder"]]
+
+
+def thread_titles(posts: pd.DataFrame, width: int = 60) -> pd.Series:
+    """thread_id → a title to show: the starter's title, else (chat messages have none) the
+    starter's first words, so a Slack thread reads as what it is about, not as an id."""
+    starters = posts[posts["is_starter"]].drop_duplicates("thread_id").set_index("thread_id")
+
+    def title(row: pd.Series) -> str:
+        if row["title"]:
+            return str(row["title"])
+        words = " ".join(own_words(str(row["text"])).split())
+        return words if len(words) <= width else words[:width].rsplit(" ", 1)[0] + "…"
+
+    return starters.apply(title, axis=1) if len(starters) else pd.Series(dtype=str)
 
 
 def thread_table(posts: pd.DataFrame) -> pd.DataFrame:
@@ -37,7 +53,7 @@ def thread_table(posts: pd.DataFrame) -> pd.DataFrame:
         "started": grouped["created_at"].min(),
         "last_activity": grouped["created_at"].max(),
     })
-    table.insert(0, "title", starters["title"].reindex(table.index).fillna(""))
+    table.insert(0, "title", thread_titles(posts).reindex(table.index).fillna(""))
     table.insert(1, "forum", starters["forum"].reindex(table.index).fillna(""))
     table = table.reset_index().rename(columns={"index": "thread_id"})
     return table.sort_values(["forum", "started", "thread_id"], na_position="last",
@@ -106,7 +122,7 @@ def thread_metrics(posts: pd.DataFrame, coded: pd.DataFrame, needs_threshold: fl
     if table.empty:
         return table
     starters = posts[posts["is_starter"]].set_index("thread_id")
-    table.insert(1, "title", table["thread_id"].map(starters["title"]).fillna(""))
+    table.insert(1, "title", table["thread_id"].map(thread_titles(posts)).fillna(""))
     table.insert(2, "forum", table["thread_id"].map(starters["forum"]).fillna(""))
     return table
 

@@ -70,7 +70,7 @@ def server(tmp_path_factory):
         process.kill()
         log.close()
         raise RuntimeError("streamlit did not start within 60 s")
-    yield url, hostile.id
+    yield url, hostile.id, folder / "ws.sqlite"
     process.terminate()
     process.wait(timeout=20)
     log.close()
@@ -101,7 +101,7 @@ def settle(page) -> None:
 
 
 def test_overview_and_thread_view_render(server, page):
-    url, _ = server
+    url, *_ = server
     page.goto(url, wait_until="domcontentloaded")
     page.get_by_role("heading", name="Course overview").wait_for(timeout=120_000)
     page.get_by_text("Threads, most in need of attention first").wait_for(timeout=60_000)
@@ -124,7 +124,7 @@ def test_overview_and_thread_view_render(server, page):
 
 
 def test_hostile_post_never_executes(server, page):
-    url, hostile_id = server
+    url, hostile_id, _ = server
     page.goto(url, wait_until="domcontentloaded")
     page.get_by_role("heading", name="Course overview").wait_for(timeout=120_000)
     page.get_by_role("link", name="Thread view").click()
@@ -140,6 +140,39 @@ def test_hostile_post_never_executes(server, page):
     assert page.dialogs == []  # type: ignore[attr-defined]
     assert page.locator("img[onerror]").count() == 0
     assert page.locator("a[href^='javascript']").count() == 0
+
+
+def test_upload_a_slack_export_with_a_roles_file(server, page, tmp_path):
+    """The Import page: a Slack export zip plus a roles CSV, through the real upload widget."""
+    import zipfile
+
+    from coi import Workspace
+    from coi.demo import workplace_demo_export, workplace_demo_roles
+
+    url, _, location = server
+    export = tmp_path / "tallyfreight slack export.zip"
+    with zipfile.ZipFile(export, "w") as archive:
+        for path in sorted(workplace_demo_export().rglob("*.json")):
+            archive.write(path, f"export/{path.relative_to(workplace_demo_export())}")
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Course overview").wait_for(timeout=120_000)
+    page.get_by_role("link", name="Import").click()
+    page.get_by_role("heading", name="Import a discussion export").wait_for(timeout=60_000)
+    uploads = page.locator("[data-testid='stFileUploader'] input[type='file']")
+    uploads.nth(0).set_input_files(str(export))
+    uploads.nth(1).set_input_files(str(workplace_demo_roles()))
+    page.get_by_text("slack_roles.csv").wait_for(timeout=30_000)
+    page.get_by_text("export.zip").wait_for(timeout=30_000)  # shown shortened
+    page.get_by_role("button", name="Import").click()
+    page.get_by_text("169 posts").first.wait_for(timeout=120_000)
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / "import.png"), full_page=True)
+    workspace = Workspace(location)
+    stored = max(workspace.discussions(), key=lambda d: d.id)  # the upload
+    assert stored.n_posts == 169
+    roles = workspace.posts(stored.id).groupby("author")["role"].first()
+    assert roles["Ines Okafor-Lind"] == "facilitator" and roles["Fenna Terpstra"] == "facilitator"
+    assert (roles == "student").sum() == len(roles) - 2
 
 
 def test_killing_the_app_mid_session_loses_no_annotation(tmp_path, page):

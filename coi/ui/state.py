@@ -9,6 +9,8 @@ small selections.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 import pandas as pd
@@ -38,12 +40,12 @@ def location() -> str:
     return current_workspace().url
 
 
-@st.cache_resource(show_spinner="Loading the demo discussion…")
+@st.cache_resource(show_spinner="Loading the demo discussions…")
 def ensure_demo(location: str) -> int:
-    """Import the bundled demo once per workspace (idempotent)."""
-    from coi.demo import load_demo
+    """Import the bundled demos once per workspace (idempotent); the course forum's id."""
+    from coi.demo import load_demos
 
-    return load_demo(workspace(location)).id
+    return load_demos(workspace(location)).id
 
 
 @st.cache_data(show_spinner=False)
@@ -78,18 +80,31 @@ def sidebar() -> tuple[StoredDiscussion, str]:
         ensure_demo(location())
         found = discussions()
     by_id = {d.id: d for d in found}
-    if st.session_state.get(SELECTED) not in by_id:
-        st.session_state[SELECTED] = found[-1].id
     labels = {d.id: f"{d.name} ({d.n_posts} posts)" for d in found}
-    chosen = st.sidebar.selectbox("Discussion", list(by_id), format_func=labels.__getitem__,
-                                  key=SELECTED)
+    chosen = _persisted_select("Discussion", list(by_id), SELECTED, found[-1].id,
+                               labels.__getitem__)
     models = available_models()
-    if st.session_state.get(MODEL) not in models.values():
-        st.session_state[MODEL] = next(iter(models.values()))
     names = {path: label for label, path in models.items()}
-    model = st.sidebar.selectbox("Model", list(names), format_func=names.__getitem__,
-                                 key=MODEL)
+    model = _persisted_select("Model", list(names), MODEL, next(iter(models.values())),
+                              names.__getitem__)
     return by_id[chosen], model
+
+
+def _persisted_select(label: str, options: list[Any], store: str, default: Any,
+                      format_func: Callable[[Any], str]) -> Any:
+    """A sidebar selectbox whose choice survives switching pages.
+
+    Streamlit ties a widget's state to the page it is on, so a keyed selectbox on every page
+    resets when the page changes. The choice is kept under ``store`` (plain session state)
+    and handed to each page's widget as its starting index.
+    """
+    current = st.session_state.get(store)
+    if current not in options:
+        current = default
+    chosen = st.sidebar.selectbox(label, options, index=options.index(current),
+                                  format_func=format_func, key=f"{store}_widget")
+    st.session_state[store] = chosen
+    return chosen
 
 
 def coded(discussion_id: int, model: str) -> pd.DataFrame:
