@@ -414,11 +414,17 @@ def _card_details(data: str, labelled, codebook) -> dict:  # type: ignore[no-unt
             for label in dimension.labels:
                 counts[label.column] = int((labelled[label.column].astype(float) >= 0.5).sum())
     if data == "bootstrap":
+        from coi import corpus
+
+        everything = corpus.load()
+        resolution = int((everything["cp_phase"] == "resolution").sum())
         return {"label_counts": counts, "data_description": (
-            "the coi bootstrap corpus (`coi/data/corpus`, see its DATA_CARD.md): 128 threads "
-            "written for the project by AI writing assistants in four settings, coded by two "
+            f"the coi bootstrap corpus (`coi/data/corpus`, see its DATA_CARD.md): "
+            f"{everything['thread_id'].nunique()} threads ({len(everything):,} posts) written "
+            "for the project by AI writing assistants in four settings, coded by two "
             "independent AI coders with the CoI codebook and negotiated. No real learners' "
-            "posts."), "notes": BOOTSTRAP_LIMITS}
+            "posts."), "notes": [note.format(resolution=resolution)
+                                 for note in BOOTSTRAP_LIMITS]}
     return {"label_counts": counts, "data_description": f"labelled posts from `{data}`",
             "notes": ["Accuracy on discussions unlike the training data is unknown: evaluate "
                       "on a hand-coded sample of the discussions you analyse."]}
@@ -433,7 +439,8 @@ BOOTSTRAP_LIMITS = [
     "English only: the indicator patterns and the training posts are English.",
     "Social presence is present in over 90% of training posts, so its κ is uninformative "
     "(F1 is high by prevalence); read the SP categories instead.",
-    "Resolution is the rarest phase (160 posts in the corpus); its recall is the weakest.",
+    "Resolution is the rarest phase ({resolution} posts in the corpus); its recall is the "
+    "weakest.",
     "Evidence spans come from generic indicator patterns; a post can receive a code without "
     "a matching span (the classifiers read all words) and a span does not by itself decide "
     "a code.",
