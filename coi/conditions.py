@@ -21,11 +21,8 @@ as the facilitation suggestions).
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +30,17 @@ import pandas as pd
 
 from coi.analytics import contributions
 from coi.errors import CodebookError
-from coi.social import (asks, first_reply_latency, mentions_tool_trouble, people, read_rules_file,
-                        relationships, responded_to, rules_path, states_goal)
+from coi.social import (
+    asks,
+    first_reply_latency,
+    mentions_tool_trouble,
+    people,
+    read_rules_file,
+    relationships,
+    responded_to,
+    rules_path,
+    states_goal,
+)
 from coi.suggestions import evaluate
 
 CONDITIONS = {
@@ -130,7 +136,7 @@ def assess(posts: pd.DataFrame, coded: pd.DataFrame | None = None,
     m = metrics
     conditions["intention"].findings += [
         f"{m['goal_people']} of {m['people']} people state a learning goal "
-        f"({m['goal_posts']} posts).",
+        f"({m['goal_posts']} post{'' if m['goal_posts'] == 1 else 's'}).",
         f"{m['purpose_threads_share']:.0%} of threads open with a question or a stated aim."]
     conditions["intention"].cannot_tell = ("Whether the space has an agreed purpose (a channel "
                                            "description, a charter) is not in the posts.")

@@ -35,6 +35,7 @@ from coi.analytics import STAFF_ROLES, contributions
 from coi.errors import CodebookError
 from coi.text import own_words
 
+
 def rules_path() -> str:
     """The social-learning rules and signal phrases (``coi/data/suggestions/social_rules.toml``)."""
     return str(files("coi") / "data" / "suggestions" / "social_rules.toml")
@@ -343,6 +344,15 @@ def pseudonyms(names: list[str]) -> dict[str, str]:
     """Stable display labels (by order of first appearance) for a network view."""
     return {name: f"Person {index:02d}" for index, name in
             enumerate(dict.fromkeys(names), start=1)}
+
+
+def replace_names(text: str, labels: dict[str, str]) -> str:
+    """``text`` with every name in ``labels`` replaced by its label (longest names first, so
+    "Ana Ruiz" is replaced before "Ana" could be) — for findings that name people."""
+    for name in sorted(labels, key=len, reverse=True):
+        if name:
+            text = text.replace(name, labels[name])
+    return text
 
 
 # -- chat channels without reply links ----------------------------------------------------------

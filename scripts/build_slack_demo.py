@@ -17,7 +17,7 @@ import json
 import re
 import sys
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 _MENTION = re.compile(r"(?<![\w<])@([A-Za-zÀ-ÿ][\w.\-À-ÿ]*)")
@@ -46,7 +46,7 @@ def build(raw: Path, out: Path) -> None:
         return f"<@{users[found[0]]}>" if len(found) == 1 else match.group(0)
 
     def ts(post: dict[str, str]) -> str:
-        moment = datetime.fromisoformat(post["created_at"]).astimezone(timezone.utc)
+        moment = datetime.fromisoformat(post["created_at"]).astimezone(UTC)
         return f"{moment.timestamp():.6f}"
 
     by_id = {p["post_id"]: p for p in posts}
@@ -74,7 +74,7 @@ def build(raw: Path, out: Path) -> None:
             message.update(thread_ts=message["ts"], reply_count=len(thread),
                            reply_users=sorted({users[r["author"]] for r in thread}),
                            latest_reply=ts(thread[-1]))
-        day = datetime.fromtimestamp(float(str(message["ts"])), timezone.utc).date().isoformat()
+        day = datetime.fromtimestamp(float(str(message["ts"])), UTC).date().isoformat()
         days[(channel, day)].append(message)
     out.mkdir(parents=True, exist_ok=True)
     channels = sorted({p["forum"].lstrip("#") for p in posts})

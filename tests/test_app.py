@@ -98,3 +98,21 @@ def test_social_learning_page(app):
                            "Tool functionality and accessibility"]
     people = app.dataframe[0].value
     assert len(people) == 17 and people["person"].str.startswith("Person ").all()  # pseudonyms
+
+
+def test_social_learning_page_on_the_workplace_demo_names_nobody_by_default(app):
+    from coi.demo import WORKPLACE_DEMO_NAME
+
+    slack = next(index for index, label in enumerate(app.sidebar.selectbox[0].options)
+                 if label.startswith(WORKPLACE_DEMO_NAME))
+    app.sidebar.selectbox[0].set_value(app.sidebar.selectbox[0].options[slack]).run()
+    app.switch_page("coi/ui/pages/social_page.py").run()
+    app.selectbox(key="social_forum").set_value("#new-hires-help").run()
+    assert not app.exception
+    shown = " ".join(m.value for m in app.markdown)
+    assert "gives 43% of the 14 answers" in shown  # the coordinator carries the channel
+    assert "Fenna Terpstra" not in shown and "Person " in shown  # pseudonymised findings
+    titles = [e.label for e in app.expander]
+    assert any("Questions wait long" in t for t in titles)
+    app.toggle(key="social_names").set_value(True).run()
+    assert "Fenna Terpstra gives 43%" in " ".join(m.value for m in app.markdown)

@@ -7,11 +7,20 @@ import pytest
 
 from coi import import_file
 from coi.conditions import CONDITIONS, assess, load_social_rules
+from coi.errors import CodebookError
 from coi.report import ImportReport
 from coi.schema import coerce
-from coi.errors import CodebookError
-from coi.social import (group_conversations, mention_pattern, mentions_tool_trouble, people,
-                        relationships, responded_to, responses, signal_pattern, states_goal)
+from coi.social import (
+    group_conversations,
+    mention_pattern,
+    mentions_tool_trouble,
+    people,
+    relationships,
+    responded_to,
+    responses,
+    signal_pattern,
+    states_goal,
+)
 from coi.threads import derive_structure, repair_reply_tree
 
 

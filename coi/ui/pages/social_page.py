@@ -4,7 +4,7 @@ import altair as alt
 import streamlit as st
 
 from coi.conditions import assess
-from coi.social import layout, pseudonyms
+from coi.social import layout, pseudonyms, replace_names
 from coi.text import escape
 from coi.ui import state
 
@@ -29,16 +29,21 @@ def name(person: str) -> str:
     return person if show_names else labels.get(person, person)
 
 
+def names_in(text: str) -> str:
+    return text if show_names else replace_names(text, labels)
+
+
 by_id = posts.set_index("post_id")
 for condition in assessment.conditions:
     st.subheader(condition.name)
     for finding in condition.findings:
-        st.markdown(f"- {finding}")
+        st.markdown(f"- {escape(names_in(finding))}", unsafe_allow_html=True)
     if condition.cannot_tell:
         st.caption(f"What the data cannot tell: {condition.cannot_tell}")
     for item in condition.suggestions:
         with st.expander(f"**{item['title']}**"):
-            st.markdown(f"**Signal** (`{item['signal']}`): {item['description']}")
+            st.markdown(f"**Signal** (`{item['signal']}`): "
+                        + escape(names_in(item["description"])), unsafe_allow_html=True)
             st.markdown(f"**You could:** {item['move']}")
             st.caption(f"Source: {item['source']}")
             for ref in item["evidence"]:
