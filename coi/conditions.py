@@ -21,6 +21,7 @@ as the facilitation suggestions).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -28,19 +29,8 @@ from typing import Any
 
 import pandas as pd
 
-from coi.analytics import contributions
 from coi.errors import CodebookError
-from coi.social import (
-    asks,
-    first_reply_latency,
-    mentions_tool_trouble,
-    people,
-    read_rules_file,
-    relationships,
-    responded_to,
-    rules_path,
-    states_goal,
-)
+from coi.social import Community, community, read_rules_file, responded_to, rules_path
 from coi.suggestions import evaluate
 
 CONDITIONS = {
@@ -72,15 +62,13 @@ class Assessment:
     activities: pd.Series
 
 
-def community_metrics(posts: pd.DataFrame, coded: pd.DataFrame | None = None
-                      ) -> dict[str, Any]:
+def community_metrics(posts: pd.DataFrame, coded: pd.DataFrame | None = None,
+                      data: Community | None = None) -> dict[str, Any]:
     """The numbers the conditions and their rules are computed from."""
-    real = contributions(posts)
-    table = people(posts)
-    pairs = relationships(posts)
-    latency = first_reply_latency(posts)
-    question_ids = set(real.loc[real["text"].map(asks), "post_id"])
-    answered = question_ids & responded_to(posts)
+    data = community(posts) if data is None else data
+    real, table, pairs, latency = data.real, data.people, data.pairs, data.latency
+    question_ids = set(real.loc[real["asks"], "post_id"])
+    answered = question_ids & responded_to(posts, data.found)
     n_people = len(table)
     newcomers = table[table["newcomer"]] if n_people else table
     goal_people = int((table["states_goals"] > 0).sum()) if n_people else 0
@@ -93,9 +81,9 @@ def community_metrics(posts: pd.DataFrame, coded: pd.DataFrame | None = None
         "questions": len(question_ids), "answered_share": len(answered) / max(len(
             question_ids), 1),
         "goal_people": goal_people, "goal_people_share": goal_people / max(n_people, 1),
-        "goal_posts": int(real["text"].map(states_goal).sum()),
-        "purpose_threads_share": float(real.loc[real["is_starter"], "text"].map(
-            lambda t: states_goal(t) or asks(t)).mean()) if len(real) else 0.0,
+        "goal_posts": int(real["states_goal"].sum()),
+        "purpose_threads_share": float((real["states_goal"] | real["asks"])[
+            real["is_starter"]].mean()) if len(real) else 0.0,
         "broadcasters": int(table["only_broadcasts"].sum()) if n_people else 0,
         "broadcaster_share": float(table["only_broadcasts"].mean()) if n_people else 0.0,
         "askers": int((table["questions"] > 0).sum()) if n_people else 0,
@@ -115,7 +103,7 @@ def community_metrics(posts: pd.DataFrame, coded: pd.DataFrame | None = None
         **_starter_waits(real, latency),
         **_answer_concentration(table),
         "median_hours_to_reply": round(float(waits.median()), 1) if len(waits) else 0.0,
-        "tool_trouble_posts": int(real["text"].map(mentions_tool_trouble).sum()),
+        "tool_trouble_posts": int(real["tool_trouble"].sum()),
     }
     for share in ("answered", "goal_people", "reciprocated", "newcomers_drawn_in",
                   "top_broker", "broadcaster", "interactive", "top_answerer",
@@ -128,9 +116,9 @@ def community_metrics(posts: pd.DataFrame, coded: pd.DataFrame | None = None
 def assess(posts: pd.DataFrame, coded: pd.DataFrame | None = None,
            overrides: dict[str, dict[str, float]] | None = None) -> Assessment:
     """The five conditions with findings, limits of the data, and suggestions."""
-    metrics = community_metrics(posts, coded)
-    table = people(posts)
-    pairs = relationships(posts)
+    data = community(posts)
+    metrics = community_metrics(posts, coded, data)
+    table, pairs = data.people, data.pairs
     activities = activity_mix(coded)
     conditions = {key: Condition(key, name) for key, name in CONDITIONS.items()}
     m = metrics
@@ -194,7 +182,7 @@ def assess(posts: pd.DataFrame, coded: pd.DataFrame | None = None,
                 "signal": rule["id"], "title": rule["title"],
                 "description": rule["signal"].format(**metrics, **params),
                 "move": rule["move"], "source": rule["source"],
-                "evidence": EVIDENCE[rule["evidence"]](posts, table, pairs, metrics)[:8]})
+                "evidence": EVIDENCE[rule["evidence"]](data, metrics)[:8]})
     return Assessment(metrics, list(conditions.values()), table, pairs, activities)
 
 
@@ -209,7 +197,7 @@ def _starter_waits(real: pd.DataFrame, latency: pd.DataFrame) -> dict[str, Any]:
     """How long a question that opens a conversation waits for its first response — in a
     help channel the wait that matters (replies inside a lively thread come fast and hide it;
     announcements and social posts get quick reactions)."""
-    opening = real.loc[real["is_starter"] & real["text"].map(asks), "post_id"]
+    opening = real.loc[real["is_starter"] & real["asks"], "post_id"]
     starters = latency[latency["post_id"].isin(set(opening))]
     waits = starters["hours"].dropna()
     return {"opening_questions": len(starters),
@@ -233,52 +221,55 @@ def _answer_concentration(table: pd.DataFrame) -> dict[str, Any]:
             "top_connector_people": int(connector["degree"]) if connector is not None else 0}
 
 
-def _unanswered_questions(posts, table, pairs, metrics):  # type: ignore[no-untyped-def]
-    real = contributions(posts)
-    questions = real[real["text"].map(asks)]
-    return questions.loc[~questions["post_id"].isin(responded_to(posts)), "post_id"].tolist()
+# Evidence selectors: the posts or people shown with a suggestion, from the shared inputs.
+Evidence = Callable[[Community, dict[str, Any]], list[str]]
 
 
-def _isolated_newcomers(posts, table, pairs, metrics):  # type: ignore[no-untyped-def]
+def _unanswered_questions(data: Community, metrics: dict[str, Any]) -> list[str]:
+    questions = data.real[data.real["asks"]]
+    answered = responded_to(data.posts, data.found)
+    return questions.loc[~questions["post_id"].isin(answered), "post_id"].tolist()
+
+
+def _isolated_newcomers(data: Community, metrics: dict[str, Any]) -> list[str]:
+    table = data.people
     return table.loc[table["newcomer"] & (table["replies_received"] == 0), "person"].tolist()
 
 
-def _one_way_pairs(posts, table, pairs, metrics):  # type: ignore[no-untyped-def]
-    one_way = pairs[pairs["reciprocated"] == 0]
+def _one_way_pairs(data: Community, metrics: dict[str, Any]) -> list[str]:
+    one_way = data.pairs[data.pairs["reciprocated"] == 0]
     return [f"{a} → {b}" for a, b in zip(one_way["person_a"], one_way["person_b"],
                                          strict=True)]
 
 
-def _broadcasters(posts, table, pairs, metrics):  # type: ignore[no-untyped-def]
-    return table.loc[table["only_broadcasts"], "person"].tolist()
+def _broadcasters(data: Community, metrics: dict[str, Any]) -> list[str]:
+    return data.people.loc[data.people["only_broadcasts"], "person"].tolist()
 
 
-def _goal_posts(posts, table, pairs, metrics):  # type: ignore[no-untyped-def]
-    real = contributions(posts)
-    return real.loc[real["text"].map(states_goal), "post_id"].tolist()
+def _goal_posts(data: Community, metrics: dict[str, Any]) -> list[str]:
+    return data.real.loc[data.real["states_goal"], "post_id"].tolist()
 
 
-def _slowest_replies(posts, table, pairs, metrics):  # type: ignore[no-untyped-def]
-    real = contributions(posts)
-    starters = set(real.loc[real["is_starter"] & real["text"].map(asks), "post_id"])
-    latency = first_reply_latency(posts).dropna().sort_values("hours", ascending=False)
+def _slowest_replies(data: Community, metrics: dict[str, Any]) -> list[str]:
+    real = data.real
+    starters = set(real.loc[real["is_starter"] & real["asks"], "post_id"])
+    latency = data.latency.dropna().sort_values("hours", ascending=False)
     return latency.loc[latency["post_id"].isin(starters), "post_id"].tolist()
 
 
-def _top_answerer(posts, table, pairs, metrics):  # type: ignore[no-untyped-def]
+def _top_answerer(data: Community, metrics: dict[str, Any]) -> list[str]:
     return [metrics["top_answerer"]] if metrics["top_answerer"] else []
 
 
-def _broker(posts, table, pairs, metrics):  # type: ignore[no-untyped-def]
+def _broker(data: Community, metrics: dict[str, Any]) -> list[str]:
     return [metrics["top_broker"]] if metrics["top_broker"] else []
 
 
-def _tool_trouble_posts(posts, table, pairs, metrics):  # type: ignore[no-untyped-def]
-    real = contributions(posts)
-    return real.loc[real["text"].map(mentions_tool_trouble), "post_id"].tolist()
+def _tool_trouble_posts(data: Community, metrics: dict[str, Any]) -> list[str]:
+    return data.real.loc[data.real["tool_trouble"], "post_id"].tolist()
 
 
-EVIDENCE = {"unanswered_questions": _unanswered_questions,
+EVIDENCE: dict[str, Evidence] = {"unanswered_questions": _unanswered_questions,
             "isolated_newcomers": _isolated_newcomers, "one_way_pairs": _one_way_pairs,
             "broadcasters": _broadcasters, "goal_posts": _goal_posts,
             "slowest_replies": _slowest_replies, "broker": _broker,

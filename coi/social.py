@@ -79,6 +79,40 @@ def mentions_tool_trouble(text: str) -> bool:
     return bool(signal_pattern("tool_trouble").search(own_words(text)))
 
 
+SIGNALS = {"asks": "question", "states_goal": "learning_goal", "tool_trouble": "tool_trouble"}
+
+
+def signals(posts: pd.DataFrame) -> pd.DataFrame:
+    """The contributions with one boolean column per signal phrase list (``asks``,
+    ``states_goal``, ``tool_trouble``), each searched once in the author's own words."""
+    real = contributions(posts)
+    own = real["text"].map(own_words)
+    flags = {}
+    for column, name in SIGNALS.items():
+        pattern = signal_pattern(name)
+        flags[column] = own.map(lambda text, found=pattern.search: bool(found(text)))
+    return real.assign(**flags)
+
+
+@dataclass(frozen=True)
+class Community:
+    """What the social lens reads many times for one set of posts, computed once."""
+
+    posts: pd.DataFrame
+    real: pd.DataFrame  # contributions with signal columns (see :func:`signals`)
+    found: pd.DataFrame  # who responds to whom (see :func:`responses`)
+    latency: pd.DataFrame
+    people: pd.DataFrame
+    pairs: pd.DataFrame
+
+
+def community(posts: pd.DataFrame, *, newcomer_days: int = 14) -> Community:
+    found, flagged = responses(posts), signals(posts)
+    return Community(posts, flagged, found, first_reply_latency(posts, found),
+                     people(posts, newcomer_days=newcomer_days, found=found, flagged=flagged),
+                     relationships(posts, found))
+
+
 # -- the reply network ----------------------------------------------------------------------
 CHAT_PLATFORMS = frozenset({"slack", "teams"})
 
@@ -157,13 +191,13 @@ def _mention_lookup(authors: list[str]) -> dict[str, str]:
     return pattern_keys
 
 
-def responded_to(posts: pd.DataFrame) -> set[str]:
+def responded_to(posts: pd.DataFrame, found: pd.DataFrame | None = None) -> set[str]:
     """Ids of the posts someone else responded to (see :func:`responses`)."""
-    found = responses(posts)
+    found = responses(posts) if found is None else found
     return set(found.loc[found["target_post"] != "", "target_post"])
 
 
-def reply_network(posts: pd.DataFrame) -> nx.DiGraph:
+def reply_network(posts: pd.DataFrame, found: pd.DataFrame | None = None) -> nx.DiGraph:
     """Authors as nodes; an edge a→b counts a's responses to b (weight: replies and
     @mentions, see :func:`responses`) and the threads involved."""
     real = contributions(posts)
@@ -171,7 +205,8 @@ def reply_network(posts: pd.DataFrame) -> nx.DiGraph:
     for author, role in zip(real["author"], real["role"], strict=True):
         if author:
             graph.add_node(author, role=role)
-    for author, target, thread in zip(*(responses(posts)[c] for c in (
+    found = responses(posts) if found is None else found
+    for author, target, thread in zip(*(found[c] for c in (
             "author", "target_author", "thread_id")), strict=True):
         if graph.has_edge(author, target):
             graph[author][target]["weight"] += 1
@@ -181,13 +216,13 @@ def reply_network(posts: pd.DataFrame) -> nx.DiGraph:
     return graph
 
 
-def relationships(posts: pd.DataFrame) -> pd.DataFrame:
+def relationships(posts: pd.DataFrame, found: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per pair of people who exchanged replies: counts each way, reciprocity, repetition,
     threads shared and the deepest exchange — the data's view of relationship strength."""
-    graph = reply_network(posts)
+    found = responses(posts) if found is None else found
+    graph = reply_network(posts, found)
     depth_of = dict(zip(posts["post_id"], posts["depth"], strict=True))
     deepest: dict[frozenset[str], int] = defaultdict(int)
-    found = responses(posts)
     for post_id, author, target in zip(found["post_id"], found["author"],
                                        found["target_author"], strict=True):
         key = frozenset((author, target))
@@ -257,8 +292,9 @@ class NetworkSummary:
 
 
 def network_summary(posts: pd.DataFrame) -> NetworkSummary:
-    graph = reply_network(posts)
-    pairs = relationships(posts)
+    found = responses(posts)
+    graph = reply_network(posts, found)
+    pairs = relationships(posts, found)
     undirected = graph.to_undirected()
     communities = _communities(undirected)
     return NetworkSummary(
@@ -277,22 +313,24 @@ def _communities(undirected: nx.Graph) -> dict[str, int]:
 
 
 # -- people --------------------------------------------------------------------------------
-def people(posts: pd.DataFrame, *, newcomer_days: int = 14) -> pd.DataFrame:
+def people(posts: pd.DataFrame, *, newcomer_days: int = 14,
+           found: pd.DataFrame | None = None, flagged: pd.DataFrame | None = None
+           ) -> pd.DataFrame:
     """One row per person: posts, threads started, questions asked, answers given, replies
     received, whether they only broadcast, median reply latency to them, stated goals,
     network position (degree, betweenness, community), newcomer and isolated flags."""
-    real = contributions(posts)
+    real = signals(posts) if flagged is None else flagged
     if real.empty:
         return pd.DataFrame()
-    graph = reply_network(posts)
+    found = responses(posts) if found is None else found
+    graph = reply_network(posts, found)
     undirected = graph.to_undirected()
     betweenness = nx.betweenness_centrality(undirected, weight=None) if len(undirected) > 2 \
         else {n: 0.0 for n in undirected}
     community = _communities(undirected)
-    latency = first_reply_latency(posts)
-    asked = real["text"].map(asks)
+    latency = first_reply_latency(posts, found)
+    asked = real["asks"]
     question_ids = set(real.loc[asked, "post_id"])
-    found = responses(posts)
     answered_questions = Counter(found.loc[found["target_post"].isin(question_ids)]
                                  .drop_duplicates(["author", "target_post"])["author"])
     start = real["created_at"].min()
@@ -313,7 +351,7 @@ def people(posts: pd.DataFrame, *, newcomer_days: int = 14) -> pd.DataFrame:
             "only_broadcasts": bool(replies_written == 0 and len(mine) >= 2),
             "median_hours_to_first_reply": round(float(waits.median()), 1) if len(waits)
             else np.nan,
-            "states_goals": int(mine["text"].map(states_goal).sum()),
+            "states_goals": int(mine["states_goal"].sum()),
             "degree": int(undirected.degree(person)) if person in undirected else 0,
             "betweenness": round(float(betweenness.get(person, 0.0)), 3),
             "community": community.get(person, -1),
@@ -326,11 +364,12 @@ def people(posts: pd.DataFrame, *, newcomer_days: int = 14) -> pd.DataFrame:
     return table.sort_values("posts", ascending=False).reset_index(drop=True)
 
 
-def first_reply_latency(posts: pd.DataFrame) -> pd.DataFrame:
+def first_reply_latency(posts: pd.DataFrame, found: pd.DataFrame | None = None
+                        ) -> pd.DataFrame:
     """For each contribution: hours until someone else first responds to it (NaN if nobody
     does; responses as in :func:`responses`, so chat answers count where they belong)."""
     real = contributions(posts)
-    found = responses(posts)
+    found = responses(posts) if found is None else found
     found = found[(found["target_post"] != "") & found["created_at"].notna()]
     first = found.groupby("target_post")["created_at"].min().to_dict()
     hours = [(first[pid] - created).total_seconds() / 3600

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from coi.annotation import annotations, apply_corrections, corrections_project
+from coi.conditions import Assessment, assess
 from coi.pipeline.build import default_model_path, models_dir
 from coi.runs import coded_discussion, is_complete, model_fingerprint
 from coi.storage import StoredDiscussion, Workspace, default_location
@@ -221,3 +222,21 @@ def _exports(location: str, discussion_id: int, model: str, fingerprint: str,
     table = coded_export(all_posts, codes)
     return {"csv": table_bytes(table, "csv"), "xlsx": table_bytes(table, "xlsx"),
             "html": html_report(name, all_posts, codes, threads, suggestions).encode("utf-8")}
+
+
+def social_assessment(discussion_id: int, model: str, forum: str) -> Assessment:
+    """The five conditions for one channel ("all" = every forum), cached per inputs, so
+    toggling names or opening a suggestion does not recompute the network."""
+    fingerprint = _ensure_coded(discussion_id, model)
+    return _social(location(), discussion_id, model, fingerprint,
+                   corrections_stamp(discussion_id), forum)
+
+
+@st.cache_data(show_spinner="Reading the community…", max_entries=16)
+def _social(location: str, discussion_id: int, model: str, fingerprint: str,
+            stamp: tuple[int, str], forum: str) -> Assessment:
+    chosen = posts(location, discussion_id)
+    if forum != "all":
+        chosen = chosen[chosen["forum"] == forum]
+    codes = _corrected(location, discussion_id, model, fingerprint, stamp)
+    return assess(chosen, codes[codes["post_id"].isin(set(chosen["post_id"]))])

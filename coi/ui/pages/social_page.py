@@ -3,7 +3,6 @@
 import altair as alt
 import streamlit as st
 
-from coi.conditions import assess
 from coi.social import layout, pseudonyms, replace_names
 from coi.text import escape
 from coi.ui import state
@@ -18,9 +17,7 @@ forums = sorted(set(posts["forum"]))
 forum = st.selectbox("Community / channel", ["all", *forums], key="social_forum")
 if forum != "all":
     posts = posts[posts["forum"] == forum]
-coded = state.coded(discussion.id, model)
-coded = coded[coded["post_id"].isin(set(posts["post_id"]))]
-assessment = assess(posts, coded)
+assessment = state.social_assessment(discussion.id, model, forum)
 show_names = st.toggle("Show names (off: pseudonyms)", value=False, key="social_names")
 labels = pseudonyms(assessment.people["person"].tolist()) if len(assessment.people) else {}
 
