@@ -6,7 +6,8 @@ imports it into a fresh workspace, codes it once (timed separately), then measur
 
 * the first overview render after coding (coded rows loaded from the workspace, analytics,
   suggestions, table and charts);
-* page switches: overview → thread view → export & report → overview (warm caches).
+* page switches: overview → thread view → export & report → overview (warm caches);
+* the Social learning page: first visit (computes the five conditions) and a second visit.
 
 Usage: ``python benchmarks/bench_dashboard.py [--posts 20000] [--json OUT]``.
 """
@@ -89,13 +90,22 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
             app.switch_page(page).run()
             assert not app.exception, app.exception
             switches[page] = time.perf_counter() - start
+        social = {}
+        for visit in ("first", "again"):  # the social lens: cold, then cached
+            start = time.perf_counter()
+            app.switch_page("coi/ui/pages/social_page.py").run()
+            assert not app.exception, app.exception
+            social[visit] = time.perf_counter() - start
+            app.switch_page("coi/ui/pages/overview.py").run()
     results = {"posts": args.posts, "import_s": round(import_s, 1),
                "coding_s_2proc": round(coding_s, 1),
                "first_overview_after_coding_s": round(overview_s, 2),
                "switch_to_thread_s": round(switches["coi/ui/pages/thread.py"], 2),
                "switch_to_report_s": round(switches["coi/ui/pages/report_page.py"], 2),
                "switch_to_overview_s": round(switches["coi/ui/pages/overview.py"], 2),
-               "max_page_switch_s": round(max(switches.values()), 2)}
+               "max_page_switch_s": round(max(switches.values()), 2),
+               "social_page_first_s": round(social["first"], 2),
+               "social_page_again_s": round(social["again"], 2)}
     return report(results, args.json)
 
 

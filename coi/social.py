@@ -252,11 +252,20 @@ def relationships(posts: pd.DataFrame, found: pd.DataFrame | None = None) -> pd.
                                                 ).drop(columns="_rank").reset_index(drop=True)
 
 
-def layout(posts: pd.DataFrame, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Node and edge tables for drawing the reply network (spring layout, fixed seed)."""
-    graph = reply_network(posts)
+def layout(posts: pd.DataFrame, seed: int = 7, max_people: int = 150,
+           found: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Node and edge tables for drawing the reply network (spring layout, fixed seed).
+
+    A drawing of more than ``max_people`` people is an unreadable hairball (and slow to lay
+    out), so only the ``max_people`` most connected are drawn; the measures in
+    :func:`people` always cover everyone.
+    """
+    graph = reply_network(posts, found)
     if graph.number_of_nodes() == 0:
         return pd.DataFrame(columns=["person", "x", "y"]), pd.DataFrame()
+    if graph.number_of_nodes() > max_people:
+        degree = dict(graph.to_undirected().degree(weight="weight"))
+        graph = graph.subgraph(sorted(degree, key=lambda n: (-degree[n], n))[:max_people])
     undirected = graph.to_undirected()
     positions = nx.spring_layout(undirected, seed=seed, weight="weight")
     community = _communities(undirected)
@@ -305,10 +314,24 @@ def network_summary(posts: pd.DataFrame) -> NetworkSummary:
         density=float(nx.density(undirected)) if graph.number_of_nodes() > 1 else 0.0)
 
 
+EXACT_BETWEENNESS_MAX = 200  # people; above this, betweenness is estimated
+BETWEENNESS_SAMPLE = 100  # source people sampled for the estimate
+
+
+def _betweenness(undirected: nx.Graph) -> dict[str, float]:
+    """Betweenness centrality: exact up to EXACT_BETWEENNESS_MAX people, above that estimated
+    from BETWEENNESS_SAMPLE sampled sources (fixed seed: the same data, the same figures)."""
+    if len(undirected) <= 2:
+        return {n: 0.0 for n in undirected}
+    sample = None if len(undirected) <= EXACT_BETWEENNESS_MAX else BETWEENNESS_SAMPLE
+    return nx.betweenness_centrality(undirected, k=sample, seed=7, weight=None)
+
+
 def _communities(undirected: nx.Graph) -> dict[str, int]:
     if undirected.number_of_edges() == 0:
         return {}
-    groups = nx.algorithms.community.greedy_modularity_communities(undirected, weight="weight")
+    # Louvain (fixed seed): modularity clusters in seconds even for thousands of people
+    groups = nx.algorithms.community.louvain_communities(undirected, weight="weight", seed=7)
     return {person: index for index, group in enumerate(groups) for person in group}
 
 
@@ -325,8 +348,7 @@ def people(posts: pd.DataFrame, *, newcomer_days: int = 14,
     found = responses(posts) if found is None else found
     graph = reply_network(posts, found)
     undirected = graph.to_undirected()
-    betweenness = nx.betweenness_centrality(undirected, weight=None) if len(undirected) > 2 \
-        else {n: 0.0 for n in undirected}
+    betweenness = _betweenness(undirected)
     community = _communities(undirected)
     latency = first_reply_latency(posts, found)
     asked = real["asks"]

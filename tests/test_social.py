@@ -189,3 +189,14 @@ def test_both_demos_load_once_and_the_course_opens(tmp_path):
     slack = workspace.posts(found[0].id)
     assert set(slack["forum"]) == {"#data-learning-circle", "#new-hires-help"}
     assert set(slack["role"]) == {"facilitator", "student"}  # from the roles file
+
+
+def test_network_drawing_keeps_the_most_connected_people():
+    from coi.social import layout
+
+    posts = discussion(ROWS)
+    nodes, edges = layout(posts, max_people=2)
+    assert set(nodes["person"]) == {"Ana", "Ben"}  # the pair with the most exchanges
+    assert set(edges["source"]) | set(edges["target"]) <= {"Ana", "Ben"}
+    everyone, _ = layout(posts)
+    assert set(everyone["person"]) == {"Ana", "Ben", "Cal", "Dee"}

@@ -20,6 +20,7 @@ from coi.annotation import annotations, apply_corrections, corrections_project
 from coi.conditions import Assessment, assess
 from coi.pipeline.build import default_model_path, models_dir
 from coi.runs import coded_discussion, is_complete, model_fingerprint
+from coi.social import layout
 from coi.storage import StoredDiscussion, Workspace, default_location
 from coi.suggestions import Suggestion, suggest
 
@@ -240,3 +241,15 @@ def _social(location: str, discussion_id: int, model: str, fingerprint: str,
         chosen = chosen[chosen["forum"] == forum]
     codes = _corrected(location, discussion_id, model, fingerprint, stamp)
     return assess(chosen, codes[codes["post_id"].isin(set(chosen["post_id"]))])
+
+
+@st.cache_data(show_spinner="Drawing the network…", max_entries=16)
+def _layout(location: str, discussion_id: int, forum: str
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    chosen = posts(location, discussion_id)
+    return layout(chosen if forum == "all" else chosen[chosen["forum"] == forum])
+
+
+def network_layout(discussion_id: int, forum: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nodes and edges of the reply network drawing (cached per discussion and channel)."""
+    return _layout(location(), discussion_id, forum)

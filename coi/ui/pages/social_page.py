@@ -3,7 +3,7 @@
 import altair as alt
 import streamlit as st
 
-from coi.social import layout, pseudonyms, replace_names
+from coi.social import pseudonyms, replace_names
 from coi.text import escape
 from coi.ui import state
 
@@ -54,7 +54,7 @@ for condition in assessment.conditions:
                                 unsafe_allow_html=True)
 
 st.subheader("Reply network")
-nodes, edges = layout(posts)
+nodes, edges = state.network_layout(discussion.id, forum)
 if len(nodes):
     nodes["label"] = nodes["person"].map(name)
     lines = alt.Chart(edges).mark_rule(opacity=0.35).encode(
@@ -67,7 +67,10 @@ if len(nodes):
     text = alt.Chart(nodes).mark_text(dy=-12, fontSize=10).encode(x="x:Q", y="y:Q",
                                                                   text="label:N")
     st.altair_chart((lines + points + text).properties(height=480), width="stretch")
-    st.caption("Line width: replies between two people; colour: clusters (modularity).")
+    shown = (f"the {len(nodes)} most connected of {len(assessment.people)} people; "
+             if len(nodes) < len(assessment.people) else "")
+    st.caption(f"Showing {shown}line width: replies between two people; colour: clusters "
+               "(modularity).")
 st.subheader("People")
 table = assessment.people.copy()
 if len(table):
