@@ -45,6 +45,7 @@ def iter_contexts(posts: pd.DataFrame, staff: set[str] | None = None
     real = posts[~posts["placeholder"]]
     thread_sizes = real.groupby("thread_id").size().to_dict()
     starter_author = posts.loc[posts["is_starter"]].set_index("thread_id")["author"].to_dict()
+    starters = posts.loc[posts["is_starter"]].set_index("thread_id")["post_id"].to_dict()
     participants = real.groupby("thread_id")["author"].agg(lambda a: sorted(set(a))).to_dict()
     staff_names = set(real.loc[real["role"].isin(STAFF), "author"]) if staff is None else set(
         staff)
@@ -69,6 +70,7 @@ def iter_contexts(posts: pd.DataFrame, staff: set[str] | None = None
             word_cache[post_id] = content_words(own_of(post_id))
         return word_cache[post_id]
 
+    builds_on = _overlap_with_earlier(real, words_of)
     for row in real.itertuples(index=False):
         parent = row.parent_id
         text = own_of(row.post_id)
@@ -86,7 +88,27 @@ def iter_contexts(posts: pd.DataFrame, staff: set[str] | None = None
             if parent else 0.0,
             "name_hashes": lookup(row.thread_id, row.author),
             "parent_author": authors.get(parent, "") if parent else "",
+            "starter_similarity": jaccard(words_of(row.post_id), words_of(starters.get(
+                row.thread_id, ""))) if parent else 0.0,
+            "earlier_overlap": builds_on.get(row.post_id, 0.0),
+            "parent_question_marks": own_of(parent).count("?") if parent else 0,
         }
+
+
+def _overlap_with_earlier(real: pd.DataFrame, words_of: Any) -> dict[str, float]:
+    """Per post: the share of its content words already used earlier in its thread by other
+    people — how much a post builds on the discussion so far (integration connects ideas from
+    several earlier posts; a triggering event brings new ones)."""
+    overlap: dict[str, float] = {}
+    ordered = real.sort_values(["thread_id", "position"], kind="stable")
+    for _thread, posts in ordered.groupby("thread_id", sort=False):
+        seen: dict[str, set[str]] = {}  # author → words they used
+        for post_id, author in zip(posts["post_id"], posts["author"], strict=True):
+            words = words_of(post_id)
+            others = set().union(*(w for a, w in seen.items() if a != author)) if seen else set()
+            overlap[post_id] = len(words & others) / len(words) if words else 0.0
+            seen.setdefault(author, set()).update(words)
+    return overlap
 
 
 def name_hashes(parts: Iterable[str]) -> np.ndarray:
