@@ -64,19 +64,24 @@ def signal_pattern(name: str, path: str | None = None) -> re.Pattern[str]:
                             f"{exc}") from None
 
 
+def has_signal(name: str, text: str) -> bool:
+    """True when the author's own words (not what they quote) match the ``name`` phrases."""
+    return bool(signal_pattern(name).search(own_words(text)))
+
+
 def states_goal(text: str) -> bool:
     """True when the author states a learning goal in their own words."""
-    return bool(signal_pattern("learning_goal").search(own_words(text)))
+    return has_signal("learning_goal", text)
 
 
 def asks(text: str) -> bool:
     """True when the author asks something (a question mark or a request for help)."""
-    return bool(signal_pattern("question").search(own_words(text)))
+    return has_signal("question", text)
 
 
 def mentions_tool_trouble(text: str) -> bool:
     """True when a post reports trouble with the tool itself (notifications, access…)."""
-    return bool(signal_pattern("tool_trouble").search(own_words(text)))
+    return has_signal("tool_trouble", text)
 
 
 SIGNALS = {"asks": "question", "states_goal": "learning_goal", "tool_trouble": "tool_trouble"}
@@ -155,14 +160,14 @@ def responses(posts: pd.DataFrame) -> pd.DataFrame:
     rows: list[tuple[str, str, str, pd.Timestamp, str, str]] = []
     for thread, mine in real.groupby("thread_id", sort=False):
         earlier: list[tuple[str, str]] = []  # (post, author) in time order
+        latest: dict[str, str] = {}  # person → their latest post so far in this thread
         for post, author, parent, created, text in zip(
                 mine["post_id"], mine["author"], mine["parent_id"], mine["created_at"],
                 mine["text"], strict=True):
             mentioned = [m for m in _mentioned(str(text), pattern, lookup) if m != author]
             targets: dict[str, str] = {}  # target author → target post
             if thread in flat and parent:
-                in_thread = {a: p for p, a in earlier}  # latest post of each person
-                named = {m: in_thread[m] for m in mentioned if m in in_thread}
+                named = {m: latest[m] for m in mentioned if m in latest}
                 previous = next(((p, a) for p, a in reversed(earlier) if a != author), None)
                 targets = named or ({previous[1]: previous[0]} if previous else {})
             elif parent and author_of.get(parent, "") not in ("", author):
@@ -172,6 +177,7 @@ def responses(posts: pd.DataFrame) -> pd.DataFrame:
             rows += [(post, author, thread, created, target_post, target)
                      for target, target_post in targets.items() if author and target]
             earlier.append((post, author))
+            latest[author] = post
     return pd.DataFrame(rows, columns=["post_id", "author", "thread_id", "created_at",
                                        "target_post", "target_author"])
 
