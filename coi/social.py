@@ -125,7 +125,7 @@ CHAT_PLATFORMS = frozenset({"slack", "teams"})
 def mention_pattern(authors: list[str]) -> re.Pattern[str] | None:
     """A regex matching ``@`` + a known person: full name, handle (``ana.ruiz``) or a first
     name only one person has. Longest names first, so ``@Ana Ruiz`` beats ``@Ana``."""
-    keys = _mention_lookup(authors)
+    keys = mention_lookup(authors)
     if not keys:
         return None
     names = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
@@ -154,7 +154,7 @@ def responses(posts: pd.DataFrame) -> pd.DataFrame:
                                             kind="stable")
     author_of = dict(zip(posts["post_id"], posts["author"], strict=True))
     pattern = mention_pattern(real["author"].tolist())
-    lookup = _mention_lookup(real["author"].tolist())
+    lookup = mention_lookup(real["author"].tolist())
     chat = set(real.loc[real["platform"].str.lower().isin(CHAT_PLATFORMS), "thread_id"])
     flat = chat & set(real.groupby("thread_id")["depth"].max().loc[lambda d: d <= 1].index)
     rows: list[tuple[str, str, str, pd.Timestamp, str, str]] = []
@@ -182,15 +182,17 @@ def responses(posts: pd.DataFrame) -> pd.DataFrame:
                                        "target_post", "target_author"])
 
 
-def _mention_lookup(authors: list[str]) -> dict[str, str]:
-    """How people may be @mentioned (lower case) → who that is."""
+def mention_lookup(authors: list[str]) -> dict[str, str]:
+    """How people may be @mentioned (lower case: full name, handle, a first name only one
+    person has) → who that is."""
     pattern_keys: dict[str, str] = {}
     firsts: defaultdict[str, set[str]] = defaultdict(set)
     for author in filter(None, set(authors)):
         low = author.lower()
         pattern_keys[low] = author
         pattern_keys.setdefault(re.sub(r"[^\w]+", ".", low).strip("."), author)
-        firsts[re.split(r"[\s._\-]+", low)[0]].add(author)
+        for first in {low.split()[0], re.split(r"[\s._\-]+", low)[0]}:  # "sun-hee", "sun"
+            firsts[first].add(author)
     for first, owners in firsts.items():
         if len(owners) == 1 and first:
             pattern_keys.setdefault(first, next(iter(owners)))
@@ -443,7 +445,7 @@ def group_conversations(posts: pd.DataFrame, *, gap_minutes: int = 30) -> pd.Dat
     new_parent: dict[str, str] = {}
     gap = pd.Timedelta(minutes=gap_minutes)
     authors = frame["author"].tolist()
-    pattern, lookup = mention_pattern(authors), _mention_lookup(authors)
+    pattern, lookup = mention_pattern(authors), mention_lookup(authors)
     for _forum, channel in starters.groupby("forum", sort=False):
         conversation: str | None = None
         last_time = None

@@ -20,6 +20,8 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+from coi.social import mention_lookup
+
 _MENTION = re.compile(r"(?<![\w<])@([A-Za-zÀ-ÿ][\w.\-À-ÿ]*)")
 
 
@@ -35,15 +37,11 @@ def build(raw: Path, out: Path) -> None:
     posts = [json.loads(line) for line in raw.read_text(encoding="utf-8").splitlines() if line]
     authors = sorted({p["author"] for p in posts})
     users = {a: f"U{index + 1:07d}" for index, a in enumerate(authors)}
-    first_names: dict[str, list[str]] = defaultdict(list)
-    for author in authors:
-        first_names[author.split()[0].split(".")[0].lower()].append(author)
-        first_names[_handle(author)].append(author)
+    names = mention_lookup(authors)  # the same rules the social lens reads mentions with
 
     def mention(match: re.Match[str]) -> str:
-        key = match.group(1).rstrip(".").lower()
-        found = sorted(set(first_names.get(key, [])))
-        return f"<@{users[found[0]]}>" if len(found) == 1 else match.group(0)
+        person = names.get(match.group(1).rstrip(".").lower())
+        return f"<@{users[person]}>" if person else match.group(0)
 
     def ts(post: dict[str, str]) -> str:
         moment = datetime.fromisoformat(post["created_at"]).astimezone(UTC)

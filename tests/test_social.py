@@ -200,3 +200,8 @@ def test_network_drawing_keeps_the_most_connected_people():
     assert set(edges["source"]) | set(edges["target"]) <= {"Ana", "Ben"}
     everyone, _ = layout(posts)
     assert set(everyone["person"]) == {"Ana", "Ben", "Cal", "Dee"}
+
+
+def test_hyphenated_first_names_can_be_mentioned():
+    pattern = mention_pattern(["Sun-hee Jang", "Ben Okoro"])
+    assert pattern.findall("@sun-hee and @Sun could you look") == ["sun-hee", "Sun"]
