@@ -224,3 +224,45 @@ def test_killing_the_app_mid_session_loses_no_annotation(tmp_path, page):
     assert phases == {post_ids[0]: "exploration", post_ids[1]: "integration"}
     finished = notes(workspace, project.id)
     assert finished.set_index("post_id").loc[post_ids[0], "done"]
+
+
+def test_annotating_with_the_keyboard_only(server, page):
+    """1–5 choose the phase, letters flip codes, Ctrl+Enter finishes; keys typed into the memo
+    stay in the memo (they must not flip codes)."""
+    from coi import Workspace
+    from coi.annotation import annotations, assign, coder_id, create_project, notes
+
+    url, _hostile_id, workspace_path = server
+    workspace = Workspace(workspace_path)
+    discussion = workspace.discussions()[-1]
+    project = create_project(workspace, discussion.id, "Keyboard test")
+    post_ids = workspace.posts(discussion.id)["post_id"].tolist()[:2]
+    assign(workspace, project.id, ["Kim"], post_ids)
+    page.goto(f"{url}/annotate", wait_until="domcontentloaded")
+    name = page.get_by_role("textbox", name="Coding as")
+    name.fill("Kim")
+    name.press("Enter")
+    page.get_by_text("Cognitive phase").wait_for(timeout=120_000)
+    settle(page)
+    page.evaluate("document.activeElement && document.activeElement.blur()")  # no widget focused
+    for key in ("3", "e", "n"):
+        page.keyboard.press(key)
+        settle(page)
+    memo = page.get_by_role("textbox", name="Memo (decisive indicators, doubts)")
+    memo.click()
+    page.keyboard.type("tentative: it reads like a question")  # real key events: t, d, e, n…
+    memo.press("Tab")
+    settle(page)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "annotate_keyboard.png"), full_page=True)
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press("Control+Enter")
+    settle(page)
+    kim = coder_id(workspace, project.id, "Kim")
+    saved = annotations(workspace, project.id, kim)
+    first = saved[saved["post_id"] == post_ids[0]].set_index("code")["value"].to_dict()
+    assert first["cp_phase"] == "exploration"
+    assert first["sp_affective"] == "1" and first["needs_reply"] == "1"
+    assert first["tp_direct"] == "0" and first["tp_design"] == "0"  # memo letters did not leak
+    note = notes(workspace, project.id).set_index("post_id").loc[post_ids[0]]
+    assert note["done"] and note["memo"] == "tentative: it reads like a question"

@@ -19,6 +19,7 @@ from coi.exchange import (
     ena_table,
     import_codes,
     read_codes,
+    write_qdc,
     write_qdpx,
 )
 
@@ -137,14 +138,22 @@ def test_cli_import_codes(tmp_path, fixtures, two_coders, discussion, capsys):
 
 
 def test_qdpx_against_the_official_schema_when_available(tmp_path, discussion, two_coders):
-    """The REFI-QDA consortium publishes the XSD (qdasoftware.org); it is not bundled here.
-    Point COI_REFI_QDA_XSD at Project-mrt2019.xsd to validate against it."""
+    """The REFI-QDA consortium publishes the XSDs (qdasoftware.org); they are not bundled here.
+    Point COI_REFI_QDA_XSD at Project-mrt2019.xsd (and COI_REFI_QDA_CODEBOOK_XSD at
+    Codebook.xsd) to validate against them."""
     import os
 
     schema_path = os.environ.get("COI_REFI_QDA_XSD")
     if not schema_path:
         pytest.skip("COI_REFI_QDA_XSD not set (official REFI-QDA schema not bundled)")
     xmlschema = pytest.importorskip("xmlschema")
+    schema = xmlschema.XMLSchema(schema_path)
     path = write_qdpx(tmp_path / "course.qdpx", discussion, two_coders, "Week 3 forum")
     with zipfile.ZipFile(path) as archive:
-        xmlschema.XMLSchema(schema_path).validate(archive.read("project.qde").decode())
+        project = archive.read("project.qde").decode()
+    schema.validate(project)
+    assert not schema.is_valid(project.replace('isCodable="true"', 'isCodable="yes"', 1))
+    codebook_schema = os.environ.get("COI_REFI_QDA_CODEBOOK_XSD")
+    if codebook_schema:
+        xmlschema.XMLSchema(codebook_schema).validate(
+            write_qdc(tmp_path / "coi.qdc").read_text(encoding="utf-8"))

@@ -17,6 +17,10 @@ LABELS = {"sp_affective": "SP affective (emotion, humour, self-disclosure)",
           "sp_cohesive": "SP cohesive (names, we/us, greetings)",
           "tp_design": "TP design & organisation", "tp_facilitation": "TP facilitating discourse",
           "tp_direct": "TP direct instruction", "needs_reply": "Needs a reply"}
+#: Single keys for the codes (Streamlit reserves C and R); they do nothing while typing a memo.
+PHASE_SHORTCUTS = dict(zip(PHASES, "12345", strict=True))
+SHORTCUTS = {"sp_affective": "E", "sp_interactive": "I", "sp_cohesive": "W", "tp_design": "D",
+             "tp_facilitation": "F", "tp_direct": "T", "needs_reply": "N"}
 
 discussion, model = state.sidebar()
 st.title("Annotate")
@@ -83,15 +87,37 @@ def save(code: str, key: str) -> None:
 
 
 phase_key = f"phase_{project.id}_{coder}_{post_id}"
-st.radio("Cognitive phase", PHASES, horizontal=True, key=phase_key,
-         index=PHASES.index(saved["cp_phase"]) if saved.get("cp_phase") in PHASES else None,
-         on_change=save, args=("cp_phase", phase_key))
+code_keys = {code: f"{code}_{project.id}_{coder}_{post_id}" for code in BINARY}
+
+
+def press(code: str, value: str | None = None) -> None:
+    """A keyboard shortcut: set the phase or flip a code, exactly as the widget would."""
+    key = phase_key if code == "cp_phase" else code_keys[code]
+    st.session_state[key] = value if code == "cp_phase" else not st.session_state.get(key)
+    save(code, key)
+
+
+# Widgets take their start values from the workspace once, through Session State (so the
+# keyboard shortcuts can set them too without Streamlit's "set twice" warning).
+st.session_state.setdefault(phase_key, saved.get("cp_phase") if saved.get("cp_phase") in PHASES
+                            else None)
+for code, key in code_keys.items():
+    st.session_state.setdefault(key, saved.get(code) == "1")
+st.radio("Cognitive phase", PHASES, horizontal=True, key=phase_key, on_change=save,
+         args=("cp_phase", phase_key))
 left, right = st.columns(2)
 for index, code in enumerate(BINARY):
-    key = f"{code}_{project.id}_{coder}_{post_id}"
-    (left if index % 2 == 0 else right).toggle(LABELS[code], key=key,
-                                               value=saved.get(code) == "1",
-                                               on_change=save, args=(code, key))
+    (left if index % 2 == 0 else right).toggle(LABELS[code], key=code_keys[code],
+                                               on_change=save, args=(code, code_keys[code]))
+keyboard = st.container(horizontal=True, gap="small")  # Streamlit shows each button's key
+for phase in PHASES:
+    keyboard.button(phase, key=f"key_{phase}",
+                    shortcut=PHASE_SHORTCUTS[phase], type="tertiary", on_click=press,
+                    args=("cp_phase", phase))
+for code in BINARY:
+    short = code.removeprefix("sp_").removeprefix("tp_").replace("_", " ")
+    keyboard.button(short, key=f"key_{code}", shortcut=SHORTCUTS[code], type="tertiary",
+                    on_click=press, args=(code,))
 memo_key = f"memo_{project.id}_{coder}_{post_id}"
 st.text_area("Memo (decisive indicators, doubts)", key=memo_key,
              value=str(mine.loc[post_id, "memo"]) if post_id in mine.index else "",
@@ -105,23 +131,25 @@ def finish(skip: bool = False) -> None:
             st.session_state["annotate_error"] = "Choose a cognitive phase before 'Done'."
             return
         for code in BINARY:
-            key = f"{code}_{project.id}_{coder}_{post_id}"
             set_code(workspace, project.id, coder, post_id, code,
-                     int(bool(st.session_state.get(key))))
+                     int(bool(st.session_state.get(code_keys[code]))))
     set_note(workspace, project.id, coder, post_id, done=not skip, skipped=skip)
     st.session_state[current_key] = next_post(workspace, project.id, coder) or post_id
 
 
 buttons = st.columns(3)
-buttons[0].button("Done → next", type="primary", on_click=finish, key="annotate_done")
-buttons[1].button("Skip", on_click=finish, kwargs={"skip": True}, key="annotate_skip")
+buttons[0].button("Done → next", type="primary", on_click=finish, key="annotate_done",
+                  shortcut="Ctrl+Enter")
+buttons[1].button("Skip", on_click=finish, kwargs={"skip": True}, key="annotate_skip",
+                  shortcut="Ctrl+Shift+S")
 flagged = bool(mine.loc[post_id, "flagged"]) if post_id in mine.index else False
 buttons[2].button("Unflag" if flagged else "Flag for discussion", key="annotate_flag",
                   on_click=lambda: set_note(workspace, project.id, coder, post_id,
                                             flagged=not flagged))
 if st.session_state.get("annotate_error"):
     st.error(st.session_state.pop("annotate_error"))
-st.caption("Every choice is saved the moment you make it. Keyboard: Tab moves between codes, "
-           "Space toggles, Enter on 'Done → next' moves on. "
+st.caption("Every choice is saved the moment you make it. Keyboard: 1–5 choose the phase, "
+           "E I W D F T N flip the codes (the letter beside each), Ctrl+Enter is 'Done → next', "
+           "Ctrl+Shift+S skips; keys typed into the memo stay in the memo. "
            + ("Blind project: other coders' codes are never shown here." if project.blind
               else ""))
