@@ -6,6 +6,7 @@ import re
 import zipfile
 from xml.etree import ElementTree as ET
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -157,3 +158,32 @@ def test_qdpx_against_the_official_schema_when_available(tmp_path, discussion, t
     if codebook_schema:
         xmlschema.XMLSchema(codebook_schema).validate(
             write_qdc(tmp_path / "coi.qdc").read_text(encoding="utf-8"))
+
+
+def test_ena_table_loads_into_an_ena_implementation():
+    """pyena reproduces rENA's accumulation and projection exactly (its own validation); the
+    table must load with only a column mapping, and the network must show what the codes say:
+    instructors connect teaching-presence codes more than students do."""
+    pyena = pytest.importorskip("pyena")
+    from pyena.core.adjacency import get_rena_pair_order
+
+    from coi import corpus
+
+    posts = corpus.load("test")
+    negotiated = corpus.codes()
+    table = ena_table(posts, negotiated[negotiated["coder"] == "negotiated"])
+    codes = [c for c in table.columns if c.startswith(("SP_", "TP_", "CP_"))]
+    data = table.rename(columns={"UserName": "unit", "Conversation": "conversation",
+                                 "Line": "turn", "Role": "group"})
+    data = data[data["group"].isin(["instructor", "student"])]
+    ena = pyena.ENA(codes=codes, unit_col="unit", conversation_col="conversation",
+                    group_col="group", window_size=4, rotation="means",
+                    mr_groups=("instructor", "student"))
+    ena.fit(data)
+    assert ena.coords_.shape == (data["unit"].nunique(), 2)
+    assert np.isfinite(ena.coords_).all()
+    pairs = get_rena_pair_order(codes)
+    teaching = [i for i, pair in enumerate(pairs) if any(c.startswith("TP_") for c in pair)]
+    groups = np.array(ena.group_ids_)
+    weight = ena.av_normalized_[:, teaching].sum(axis=1)
+    assert weight[groups == "instructor"].mean() > 2 * weight[groups == "student"].mean()
