@@ -208,11 +208,12 @@ def test_killing_the_app_mid_session_loses_no_annotation(tmp_path, page):
         name.fill("Ana")
         name.press("Enter")
         page.get_by_text("Cognitive phase").wait_for(timeout=120_000)
-        page.get_by_text("exploration", exact=True).click()
+        radio = page.locator("[data-testid='stRadio']")  # not the shortcut buttons' labels
+        radio.get_by_text("exploration", exact=True).click()
         settle(page)
         page.get_by_role("button", name="Done → next").click()
         settle(page)
-        page.get_by_text("integration", exact=True).click()
+        radio.get_by_text("integration", exact=True).click()
         settle(page)  # the second post's phase is set, but the post is not finished
     finally:
         process.send_signal(signal.SIGKILL)
