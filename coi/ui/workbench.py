@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -16,6 +17,20 @@ from coi.ui import state
 
 PROJECT = "project_id"
 CODER = "coder_name"
+
+
+def project_page(title: str, caption: str | None = None) -> tuple[StoredDiscussion, Any,
+                                                                     Project]:
+    """The common head of the research pages: sidebar, title, and the chosen coding project
+    (the page stops with a hint when there is none yet)."""
+    discussion, model = state.sidebar()
+    st.title(title)
+    if caption:
+        st.caption(caption)
+    project = choose_project(discussion.id)
+    if project is None:
+        st.stop()
+    return discussion, model, project
 
 
 def choose_project(discussion_id: int) -> Project | None:

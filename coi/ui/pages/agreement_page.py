@@ -12,11 +12,7 @@ from coi.ui import state, workbench
 from coi.ui.auth import require_lead
 
 require_lead()
-discussion, model = state.sidebar()
-st.title("Inter-rater agreement")
-project = workbench.choose_project(discussion.id)
-if project is None:
-    st.stop()
+discussion, model, project = workbench.project_page("Inter-rater agreement")
 table = wide(annotations(state.current_workspace(), project.id))
 if table.empty or table["coder"].nunique() < 2:
     st.info("Agreement needs codes from at least two coders.")

@@ -22,11 +22,7 @@ PHASE_SHORTCUTS = dict(zip(PHASES, "12345", strict=True))
 SHORTCUTS = {"sp_affective": "E", "sp_interactive": "I", "sp_cohesive": "W", "tp_design": "D",
              "tp_facilitation": "F", "tp_direct": "T", "needs_reply": "N"}
 
-discussion, model = state.sidebar()
-st.title("Annotate")
-project = workbench.choose_project(discussion.id)
-if project is None:
-    st.stop()
+discussion, model, project = workbench.project_page("Annotate")
 workspace = state.current_workspace()
 user = current_user()
 if access_file_path() is not None or user.name != "local":  # signed in: code as yourself

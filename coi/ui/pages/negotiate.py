@@ -10,14 +10,11 @@ from coi.ui import state, workbench
 from coi.ui.auth import require_lead
 
 require_lead()
-discussion, model = state.sidebar()
-st.title("Negotiate disagreements")
-st.caption("Coders discuss each disagreement and record the agreed code (negotiated coding, "
-           "Garrison et al. 2006). Coders' codes are shown here, so open this page only when "
-           "independent coding is finished.")
-project = workbench.choose_project(discussion.id)
-if project is None:
-    st.stop()
+discussion, model, project = workbench.project_page(
+    "Negotiate disagreements",
+    "Coders discuss each disagreement and record the agreed code (negotiated coding, "
+    "Garrison et al. 2006). Coders' codes are shown here, so open this page only when "
+    "independent coding is finished.")
 workspace = state.current_workspace()
 disputes = open_disputes(workspace, project.id)
 coded = coders_table(workspace, project.id)

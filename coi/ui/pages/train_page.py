@@ -14,11 +14,7 @@ from coi.ui.auth import require_lead
 from coi.validation import labelled_posts, validate_codes
 
 require_lead()
-discussion, model = state.sidebar()
-st.title("Train & validate a model")
-project = workbench.choose_project(discussion.id)
-if project is None:
-    st.stop()
+discussion, model, project = workbench.project_page("Train & validate a model")
 workspace = state.current_workspace()
 posts = state.posts(state.location(), discussion.id)
 final = final_codes(workspace, project.id)
