@@ -437,8 +437,11 @@ BOOTSTRAP_LIMITS = [
     "cognitive presence reach κ 0.3–0.8). Validate on a hand-coded sample of your own data "
     "and train your own model (`coi train`) before drawing research conclusions.",
     "English only: the indicator patterns and the training posts are English.",
-    "Social presence is present in over 90% of training posts, so its κ is uninformative "
-    "(F1 is high by prevalence); read the SP categories instead.",
+    "Social presence is present in over 90% of training posts, so F1 is high by prevalence "
+    "alone; read its κ. Thresholds are tuned for κ on cross-validated training predictions, "
+    "so a post is coded without social presence only when the model is fairly sure.",
+    "Retraining with the same seed reproduces the scores to within about ±0.005 κ, not bit "
+    "for bit (floating-point order in multi-threaded training).",
     "Resolution is the rarest phase ({resolution} posts in the corpus); its recall is the "
     "weakest.",
     "Evidence spans come from generic indicator patterns; a post can receive a code without "
