@@ -440,8 +440,9 @@ BOOTSTRAP_LIMITS = [
     "Social presence is present in over 90% of training posts, so F1 is high by prevalence "
     "alone; read its κ. Thresholds are tuned for κ on cross-validated training predictions, "
     "so a post is coded without social presence only when the model is fairly sure.",
-    "Retraining with the same seed reproduces the scores to within about ±0.005 κ, not bit "
-    "for bit (floating-point order in multi-threaded training).",
+    "Retraining with the same seed and the same library versions gives an identical model "
+    "(checked: two runs, identical files); other numpy/thinc versions move the scores "
+    "slightly (about ±0.005 κ).",
     "Resolution is the rarest phase ({resolution} posts in the corpus); its recall is the "
     "weakest.",
     "Evidence spans come from generic indicator patterns; a post can receive a code without "

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import spacy
+import thinc
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import cohen_kappa_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -109,7 +110,8 @@ def train_model(data: pd.DataFrame | str | Path, out: str | Path,
         "train_threads": int(train["thread_id"].nunique()),
         "dev_threads": int(dev["thread_id"].nunique()),
         "data_sha256": _data_hash(labelled), "codebook": f"{codebook.id} {codebook.version}",
-        "spacy": spacy.__version__, "python": platform.python_version(),
+        "spacy": spacy.__version__, "thinc": thinc.__version__, "numpy": np.__version__,
+        "python": platform.python_version(),
         "seconds": round(time.time() - started, 1),
     }
     configs = {group.name: _config(group, options) for group in textcat_groups(codebook)}
