@@ -11,22 +11,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score, f1_score
 
 from coi import corpus
+from coi.analytics import main_activity
 from coi.pipeline import code
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _report import report  # noqa: E402
-
-
-def main_activity(kinds: pd.Series) -> str:
-    counts = Counter(kind for kind in kinds if kind != "other")
-    return counts.most_common(1)[0][0] if counts else "other"
 
 
 def main(argv: list[str] | None = None) -> dict[str, object]:

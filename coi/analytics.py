@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections import Counter
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -188,13 +189,19 @@ def _metrics(thread: dict[str, list], needs_threshold: float) -> dict[str, objec
     }
     for phase in PHASES:
         metrics[f"n_{phase}"] = sum(1 for p in thread["cp_phase"] if p == phase)
-    if "activity" in thread:  # the thread's main kind of social learning (not "other")
-        kinds = Counter(a for a in thread["activity"] if a != "other")
-        metrics["activity"] = kinds.most_common(1)[0][0] if kinds else "other"
+    if "activity" in thread:
+        metrics["activity"] = main_activity(thread["activity"])
     for share in ("staff", "social", "cognitive", "teaching", "affective", "interactive",
                   "cohesive", "top_author"):
         metrics[f"{share}_pct"] = round(100 * float(metrics[f"{share}_share"]))
     return metrics
+
+
+def main_activity(kinds: Iterable[str]) -> str:
+    """A thread's main kind of social learning: its most frequent activity other than "other"
+    (ties: the first seen), or "other" when it has none."""
+    counts = Counter(kind for kind in kinds if kind != "other")
+    return counts.most_common(1)[0][0] if counts else "other"
 
 
 def _mean(values: list) -> float:
